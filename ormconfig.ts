@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { createConnection } from 'mysql2/promise';
+import type { DatabaseConfig } from './src/config/config';
+import { ENTITIES } from './src/entities';
+import { MYSQL_MIGRATIONS } from './src/migrations/mysql';
+import { SQLITE_MIGRATIONS } from './src/migrations/sqlite';
+
+export interface DataSourceTuning {
+  /** Only tests may synchronize; everything else runs migrations. */
+  synchronize?: boolean;
+  /** Max pool size for MySQL. */
+  poolSize?: number;
+  /** Log every SQL statement through this function (tests count statements with it). */
+  onQuery?: (sql: string) => void;
+}
+
+/** The TypeORM DataSource for either engine. One set of migrations per dialect. */
+export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
+  const logger = tuning.onQuery
+    ? {
+        logQuery: (q: string) => tuning.onQuery!(q),
+        logQueryError: () => undefined,
+        logQuerySlow: () => undefined,
+        logSchemaBuild: () => undefined,
+        logMigration: () => undefined,
+        log: () => undefined,
+      }
+    : undefined;
+  const common = {
+    entities: ENTITIES,
+    synchronize: tuning.synchronize ?? false,
+    migrationsRun: false,
+    logging: tuning.onQuery ? (['query'] as const) : false,
+    logger,
+  };
+  if (db.kind === 'sqlite') {
+    const file = db.sqlitePath!;
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    }
+    return {
+      ...common,
+      logging: tuning.onQuery ? ['query'] : false,
+      type: 'better-sqlite3',
+      database: file,
+      migrations: SQLITE_MIGRATIONS,
+      enableWAL: file !== ':memory:',
+      // Wait for a lock held by another connection (the CLI beside a running server) rather than failing at once.
+      timeout: 5000,
+    };
+  }
+  const u = new URL(db.url);
+  return {
+    ...common,
+    logging: tuning.onQuery ? ['query'] : false,
+    type: db.flavor ?? 'mysql',
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+    migrations: MYSQL_MIGRATIONS,
+    charset: 'utf8mb4_unicode_ci',
+    // Store and read every DATETIME as UTC, whatever the server's time zone.
+    timezone: 'Z',
+    poolSize: tuning.poolSize ?? 10,
+    connectTimeout: 5000,
+    extra: { connectionLimit: tuning.poolSize ?? 10, enableKeepAlive: true, maxIdle: tuning.poolSize ?? 10 },
+  };
+}
+
+export function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSource {
+  return new DataSource(buildDataSourceOptions(db, tuning));
+}
+
+/**
+ * MariaDB and MySQL share the mysql2 driver, but TypeORM must know which one it talks to: MariaDB
+ * reports the default of a nullable column as the string 'NULL', and with type 'mysql' TypeORM
+ * then sees a schema difference that is not there. One probe at start-up decides.
+ */
+export async function detectMysqlFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
+  if (db.kind !== 'mysql' || db.flavor) {
+    return db;
+  }
+  const conn = await createConnection({ uri: db.url, connectTimeout: 5000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as Array<{ v: string }>)[0].v);
+    return { ...db, flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql' };
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Creates and initialises the DataSource (probing MySQL vs MariaDB first). Does not run migrations. */
+export async function openDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): Promise<DataSource> {
+  const ds = createDataSource(await detectMysqlFlavor(db), tuning);
+  await ds.initialize();
+  return ds;
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export interface DatabaseConfig {
+  kind: DatabaseKind;
+  /** The original URL (for mysql) or the file path (for sqlite; ':memory:' allowed). */
+  url: string;
+  sqlitePath?: string;
+  /** For mysql: which server speaks the protocol (mariadb:// sets it; otherwise probed at start-up). */
+  flavor?: 'mysql' | 'mariadb';
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** 32-byte AES-256-GCM key for TOTP secrets at rest. */
+  mfaEncryptionKey: Buffer;
+  logLevel: string;
+  /** Introspection and the Sandbox landing page. */
+  graphqlIntrospection: boolean;
+  corsOrigins: string[];
+  sessionTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEFAULT_DATABASE_URL = 'sqlite:./data/gatehouse.sqlite';
+
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) {
+      throw new ConfigError([`DATABASE_URL "${url}": sqlite URL needs a file path, e.g. sqlite:./data/gatehouse.sqlite`]);
+    }
+    return { kind: 'sqlite', url, sqlitePath: file };
+  }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    try {
+      const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+      if (!u.hostname || u.pathname.length < 2) {
+        throw new Error('missing host or database name');
+      }
+    } catch (e) {
+      throw new ConfigError([`DATABASE_URL: not a valid mysql://user:pass@host:port/db URL (${(e as Error).message})`]);
+    }
+    return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), flavor: url.startsWith('mariadb:') ? 'mariadb' : undefined };
+  }
+  throw new ConfigError([`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(':')[0]}:...")`]);
+}
+
+function parseBool(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  if (['1', 'true', 'yes'].includes(value.toLowerCase())) {
+    return true;
+  }
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) {
+    return false;
+  }
+  problems.push(`${name} must be true or false (got "${value}")`);
+  return fallback;
+}
+
+function parseKey(raw: string, problems: string[]): Buffer | undefined {
+  const trimmed = raw.trim();
+  const asHex = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : undefined;
+  const asB64 = asHex ?? Buffer.from(trimmed, 'base64');
+  if (asB64.length !== 32) {
+    problems.push('MFA_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64 (generate one: openssl rand -hex 32)');
+    return undefined;
+  }
+  return asB64;
+}
+
+/**
+ * In development the key is generated once and kept beside the SQLite file, so a restart can
+ * still decrypt the secrets it wrote. Production never gets here: the key is required there.
+ */
+function developmentKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'mfa-encryption.key');
+  if (existsSync(file)) {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
+  return key;
+}
+
+/** Reads and validates the whole configuration; every bad value is reported at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const appEnv = (['development', 'production', 'test'].includes(nodeEnv) ? nodeEnv : 'development') as AppConfig['env'];
+
+  let database: DatabaseConfig = { kind: 'sqlite', url: DEFAULT_DATABASE_URL, sqlitePath: './data/gatehouse.sqlite' };
+  try {
+    database = parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  } catch (e) {
+    problems.push(...(e instanceof ConfigError ? e.problems : [String(e)]));
+  }
+
+  const port = Number(env.PORT ?? '4000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer 0..65535 (got "${env.PORT}")`);
+  }
+  const host = env.HOST || '127.0.0.1';
+
+  const logLevel = env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  let key: Buffer | undefined;
+  if (env.MFA_ENCRYPTION_KEY) {
+    key = parseKey(env.MFA_ENCRYPTION_KEY, problems);
+  } else if (appEnv === 'production') {
+    problems.push('MFA_ENCRYPTION_KEY is required when NODE_ENV=production (generate one: openssl rand -hex 32)');
+  }
+
+  const introspection = parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, appEnv !== 'production', problems);
+  const ttl = Number(env.SESSION_TTL_SECONDS ?? String(8 * 3600));
+  if (!Number.isInteger(ttl) || ttl < 60) {
+    problems.push(`SESSION_TTL_SECONDS must be an integer >= 60 (got "${env.SESSION_TTL_SECONDS}")`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS ?? (appEnv === 'production' ? '' : 'https://studio.apollographql.com'))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  if (!key) {
+    const dataDir = database.kind === 'sqlite' && database.sqlitePath !== ':memory:' ? path.dirname(database.sqlitePath!) : './data';
+    key = developmentKey(dataDir);
+  }
+  return {
+    env: appEnv,
+    host,
+    port,
+    database,
+    mfaEncryptionKey: key,
+    logLevel,
+    graphqlIntrospection: introspection,
+    corsOrigins,
+    sessionTtlSeconds: ttl,
+  };
+}

@@ -1,0 +1,48 @@
+import { AuditEvent } from './audit-event.entity';
+import { Membership } from './membership.entity';
+import { MfaFactor } from './mfa-factor.entity';
+import { NotificationOutbox } from './notification-outbox.entity';
+import { Org } from './org.entity';
+import { PasswordToken } from './password-token.entity';
+import { RecoveryCode } from './recovery-code.entity';
+import { RoleAssignment } from './role-assignment.entity';
+import { Role } from './role.entity';
+import { Session } from './session.entity';
+import { SignInThrottle } from './sign-in-throttle.entity';
+import { UserGroupMember } from './user-group-member.entity';
+import { UserGroup } from './user-group.entity';
+import { User } from './user.entity';
+
+export {
+  AuditEvent,
+  Membership,
+  MfaFactor,
+  NotificationOutbox,
+  Org,
+  PasswordToken,
+  RecoveryCode,
+  Role,
+  RoleAssignment,
+  Session,
+  SignInThrottle,
+  User,
+  UserGroup,
+  UserGroupMember,
+};
+
+export const ENTITIES = [
+  Org,
+  User,
+  Membership,
+  MfaFactor,
+  RecoveryCode,
+  Session,
+  Role,
+  RoleAssignment,
+  UserGroup,
+  UserGroupMember,
+  AuditEvent,
+  NotificationOutbox,
+  PasswordToken,
+  SignInThrottle,
+];

@@ -1,0 +1,48 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A tenant. The member counters are kept in the same transaction as every membership change. */
+@ObjectType({ description: 'A tenant (organization).' })
+@Entity({ name: 'orgs' })
+export class Org {
+  @Field(() => Int)
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Field(() => String)
+  @Index('UQ_orgs_slug', { unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  slug: string;
+
+  @Field(() => Boolean, { description: 'Enforce org-level MFA for every member not opted out.' })
+  @Column({ type: 'boolean', default: false })
+  mfaRequired: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Seat limit; null means unlimited.' })
+  @Column({ type: 'int', nullable: true })
+  licensedSeats: number | null;
+
+  /** Active members. */
+  @Column({ type: 'int', default: 0 })
+  enabledCount: number;
+
+  /** Inactive members. */
+  @Column({ type: 'int', default: 0 })
+  inactiveCount: number;
+
+  /** Active members not excluded from the membership count (what seats are checked against). */
+  @Column({ type: 'int', default: 0 })
+  seatCount: number;
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: 'datetime' })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ type: 'datetime' })
+  updatedAt: Date;
+}

@@ -1,0 +1,22 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@ObjectType({ description: 'A named group of members inside an org.' })
+@Entity({ name: 'user_groups' })
+@Index('UQ_user_groups_org_name', ['orgId', 'name'], { unique: true })
+export class UserGroup {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
+
+  @Column({ type: 'int' })
+  orgId: number;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: 'datetime' })
+  createdAt: Date;
+}

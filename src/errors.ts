@@ -1,0 +1,92 @@
+import { GraphQLError } from 'graphql';
+
+/** The one error vocabulary. GraphQL answers carry `extensions.code`; REST maps it to a status. */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'SEAT_LIMIT_REACHED',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export abstract class AppError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(message = 'Not signed in, or the session has ended.') {
+    super(message, 'UNAUTHENTICATED');
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+  constructor(message = 'Not allowed.') {
+    super(message, 'FORBIDDEN');
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+  constructor(what = 'User') {
+    super(`${what} not found.`, 'NOT_FOUND');
+  }
+}
+
+export class BadUserInputError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  /** `field` names the offending input field when there is one. */
+  constructor(
+    message: string,
+    public readonly field?: string,
+  ) {
+    super(message, 'BAD_USER_INPUT', field ? { field } : {});
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+  constructor(message = 'The record was changed by someone else; reload it and try again.') {
+    super(message, 'CONFLICT');
+  }
+}
+
+export class SeatLimitReachedError extends AppError {
+  readonly code = 'SEAT_LIMIT_REACHED';
+  constructor(message = 'The org has no free licensed seat.') {
+    super(message, 'SEAT_LIMIT_REACHED');
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message = 'Too many attempts; try again later.',
+    public readonly retryAfterSeconds?: number,
+  ) {
+    super(message, 'RATE_LIMITED', retryAfterSeconds ? { retryAfterSeconds } : {});
+  }
+}
+
+/** A failure we expected to be possible but cannot explain to the client (database down, ...). */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor(message = 'The service is temporarily unavailable.') {
+    super(message, 'INTERNAL_SERVER_ERROR', { unavailable: true });
+  }
+}
+
+/** Precondition helper: one line per business rule, with the precise error. */
+export function assertThat(condition: unknown, error: () => AppError): asserts condition {
+  if (!condition) {
+    throw error();
+  }
+}

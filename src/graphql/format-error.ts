@@ -1,0 +1,49 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AppError } from '../errors';
+
+/** Apollo's own request-level codes, mapped onto our vocabulary. */
+const APOLLO_INPUT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The one formatError. Our AppErrors keep their message and code; GraphQL's own parse and
+ * validation errors become BAD_USER_INPUT; anything else (a bug, a database failure) becomes a
+ * generic INTERNAL_SERVER_ERROR carrying only the request id that the server log has too.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const requestId = formatted.extensions?.requestId as string | undefined;
+  if (original instanceof AppError) {
+    const { code, field, retryAfterSeconds, unavailable } = original.extensions as Record<string, unknown>;
+    const extensions: Record<string, unknown> = { code };
+    if (field !== undefined) {
+      extensions.field = field;
+    }
+    if (retryAfterSeconds !== undefined) {
+      extensions.retryAfterSeconds = retryAfterSeconds;
+    }
+    if (unavailable) {
+      extensions.requestId = requestId;
+    }
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+  }
+  const code = formatted.extensions?.code as string | undefined;
+  // Request-level failures (parse, validation, variable coercion) have no path and say only
+  // what is wrong with the query; they are the client's input errors.
+  if (!formatted.path && code && APOLLO_INPUT_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  return {
+    message: `Internal server error (request id ${requestId ?? 'unknown'}).`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  };
+}

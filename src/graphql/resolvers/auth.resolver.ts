@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { Services } from '../../services';
+import type { GraphQLContext } from '../context';
+import { Role } from '../roles';
+import { Me, SignInResult, type SessionKind, type SignInStatus } from '../types/auth.types';
+
+@Resolver()
+export class AuthResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(Role.PUBLIC)
+  @Mutation(() => SignInResult, { description: 'Password sign-in to one org (by slug).' })
+  async signIn(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('orgSlug', () => String) orgSlug: string,
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+  ): Promise<SignInResult> {
+    const r = await this.services.auth.signIn(ctx, orgSlug, email, password);
+    return { ...r, status: r.status as SignInStatus };
+  }
+
+  @Authorized(Role.ANY_SESSION)
+  @Mutation(() => Boolean, { description: "Revokes the caller's session (any kind)." })
+  signOut(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.services.auth.signOut(ctx);
+  }
+
+  @Authorized()
+  @Query(() => Me, { description: 'Who am I: user, current org, my membership, session kind, impersonator.' })
+  async me(@Ctx() ctx: GraphQLContext): Promise<Me> {
+    const r = await this.services.auth.whoAmI(ctx);
+    return { ...r, sessionKind: r.sessionKind as SessionKind };
+  }
+}

@@ -1,0 +1,9 @@
+import type { NonEmptyArray } from 'type-graphql';
+import type { Services } from '../../services';
+import { AuthResolver } from './auth.resolver';
+import { UserFieldsResolver } from './user-fields.resolver';
+
+type ResolverClass = new (services: Services) => unknown;
+
+/** Every resolver class; add new ones here. */
+export const RESOLVERS: NonEmptyArray<ResolverClass> = [AuthResolver, UserFieldsResolver];

@@ -1,0 +1,72 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import pinoHttp from 'pino-http';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { ApolloServer } from '@apollo/server';
+import type { AppConfig } from '../config/config';
+import type { Services } from '../services';
+import type { GraphQLContext } from '../graphql/context';
+import { buildRequestContext, requestIdFor } from './request-context';
+import { mountHealth } from './health';
+
+export interface AppParts {
+  config: AppConfig;
+  dataSource: DataSource;
+  services: Services;
+  apollo: ApolloServer<GraphQLContext>;
+  log: Logger;
+  isDraining: () => boolean;
+}
+
+/** The Express app: health, GraphQL, (REST shim and docs are mounted by their modules). */
+export function createExpressApp(parts: AppParts): Express {
+  const { config, dataSource, services, apollo, log } = parts;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = requestIdFor(req as Request);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  mountHealth(app, dataSource, parts.isDraining);
+
+  app.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins, credentials: false }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => buildRequestContext(req, dataSource, services.sessions, log) as Promise<GraphQLContext>,
+    }),
+  );
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'NOT_FOUND', message: 'No such path.' });
+  });
+  // Last resort: never a stack trace to the client.
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    void _next;
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status >= 500) {
+      log.error({ err, requestId: (req as Request & { id?: string }).id }, 'unhandled error');
+    }
+    res.status(status).json({
+      error: status === 413 ? 'PAYLOAD_TOO_LARGE' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST',
+      message: status >= 500 ? 'Internal server error.' : err.message,
+      requestId: (req as Request & { id?: string }).id,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../context';
+import type { SessionService } from '../services/session.service';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** A caller-supplied X-Request-Id is kept only if it is harmless in logs; otherwise a new one. */
+export function requestIdFor(req: Request): string {
+  const given = req.get('x-request-id');
+  return given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function bearerToken(req: Request): string | null {
+  const h = req.get('authorization');
+  if (!h) {
+    return null;
+  }
+  const m = /^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i.exec(h);
+  return m ? m[1] : '';
+}
+
+/**
+ * Builds the RequestContext for one HTTP request (GraphQL and REST alike): request id, client
+ * address, and the principal behind the bearer token (null when absent or not valid).
+ * A malformed or unknown token is treated as no session: the operation then decides.
+ */
+export async function buildRequestContext(
+  req: Request,
+  dataSource: DataSource,
+  sessions: SessionService,
+  log: Logger,
+): Promise<RequestContext> {
+  const requestId = (req as Request & { id?: string }).id ?? requestIdFor(req);
+  const token = bearerToken(req);
+  const principal = token ? await sessions.resolve(dataSource.manager, token) : null;
+  return {
+    requestId: String(requestId),
+    ip: req.ip ?? null,
+    principal,
+    manager: dataSource.manager,
+    log: log.child({ requestId, userId: principal?.userId, orgId: principal?.orgId }),
+  };
+}

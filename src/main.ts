@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/config';
+import { createLogger } from './logger';
+import { startServer } from './server';
+import { seedDemoIfEmpty } from './cli/demo-data';
+
+/** `npm start`: migrate, seed the demo org on an empty embedded database, serve, drain on SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  const server = await startServer({ config, log, runMigrations: true });
+  const demo =
+    config.env !== 'production'
+      ? await seedDemoIfEmpty({ requestId: 'startup', ip: null, principal: null, manager: server.dataSource.manager, log }, server.services)
+      : null;
+  const lines = [
+    '',
+    `Gatehouse is running (${config.env}, ${config.database.kind}).`,
+    `  GraphQL:    ${server.url}/graphql`,
+    config.graphqlIntrospection ? `  Sandbox:    ${server.url}/graphql  (open in a browser)` : '  Sandbox:    off (production)',
+    `  Swagger UI: ${server.url}/docs`,
+    `  Health:     ${server.url}/health   Ready: ${server.url}/ready`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      'Demo org created (first run). Sign in as its admin:',
+      `  org: ${demo.orgSlug}   email: ${demo.email}   password: ${demo.password}`,
+      '  (shown once; later runs keep the data)',
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'shutting down: draining in-flight requests');
+    server
+      .stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000))
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Gatehouse failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

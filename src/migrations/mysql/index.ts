@@ -1,0 +1,4 @@
+import { Initial1795908186022Mysql } from './1795908186022-Initial';
+
+/** MySQL / MariaDB migrations, oldest first (written by npm run migration:generate). */
+export const MYSQL_MIGRATIONS: Function[] = [Initial1795908186022Mysql];

@@ -1,0 +1,101 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class Initial1795908186022Sqlite implements MigrationInterface {
+  name = 'Initial1795908186022Sqlite';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"audit_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer, \"actorUserId\" integer, \"impersonatorUserId\" integer, \"action\" varchar(64) NOT NULL, \"outcome\" varchar(32) NOT NULL DEFAULT ('success'), \"targetUserId\" integer, \"changes\" text, \"requestId\" varchar(64), \"ip\" varchar(64), \"at\" datetime NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"IDX_audit_events_org_action\" ON \"audit_events\" (\"orgId\", \"action\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_audit_events_org_actor\" ON \"audit_events\" (\"orgId\", \"actorUserId\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_audit_events_org_target\" ON \"audit_events\" (\"orgId\", \"targetUserId\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_audit_events_org_id\" ON \"audit_events\" (\"orgId\", \"id\") ");
+    await queryRunner.query("CREATE TABLE \"memberships\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer NOT NULL, \"userId\" integer NOT NULL, \"isActive\" boolean NOT NULL DEFAULT (1), \"isAdmin\" boolean NOT NULL DEFAULT (0), \"allAccess\" boolean NOT NULL DEFAULT (0), \"portalAccess\" boolean NOT NULL DEFAULT (0), \"mfaOptOut\" boolean NOT NULL DEFAULT (0), \"mfaOptOutUntil\" datetime, \"mfaOptOutReason\" varchar(500), \"mfaOptOutAt\" datetime, \"mfaOptOutByUserId\" integer, \"excludeFromMembershipCount\" boolean NOT NULL DEFAULT (0), \"hasAdvancedPermissions\" boolean NOT NULL DEFAULT (0), \"version\" integer NOT NULL DEFAULT (1), \"nameKey\" varchar(201) NOT NULL, \"fullNameKey\" varchar(201) NOT NULL, \"emailKey\" varchar(254) NOT NULL, \"lastLoginAt\" datetime, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_active_name\" ON \"memberships\" (\"orgId\", \"isActive\", \"nameKey\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_created\" ON \"memberships\" (\"orgId\", \"createdAt\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_lastlogin\" ON \"memberships\" (\"orgId\", \"lastLoginAt\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_email\" ON \"memberships\" (\"orgId\", \"emailKey\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_fullname\" ON \"memberships\" (\"orgId\", \"fullNameKey\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_org_name\" ON \"memberships\" (\"orgId\", \"nameKey\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_memberships_user\" ON \"memberships\" (\"userId\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_memberships_org_user\" ON \"memberships\" (\"orgId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"mfa_factors\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"membershipId\" integer NOT NULL, \"secretCiphertext\" varchar(255), \"confirmedAt\" datetime, \"pendingSecretCiphertext\" varchar(255), \"pendingExpiresAt\" datetime, \"lastAcceptedStep\" integer, \"failedAttempts\" integer NOT NULL DEFAULT (0), \"failureWindowStart\" datetime, \"lockedUntil\" datetime, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_mfa_factors_membership\" ON \"mfa_factors\" (\"membershipId\") ");
+    await queryRunner.query("CREATE TABLE \"notification_outbox\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer, \"userId\" integer NOT NULL, \"kind\" varchar(64) NOT NULL, \"payload\" text, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"deliveredAt\" datetime)");
+    await queryRunner.query("CREATE INDEX \"IDX_notification_outbox_pending\" ON \"notification_outbox\" (\"deliveredAt\", \"id\") ");
+    await queryRunner.query("CREATE TABLE \"orgs\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"name\" varchar(200) NOT NULL, \"slug\" varchar(64) NOT NULL, \"mfaRequired\" boolean NOT NULL DEFAULT (0), \"licensedSeats\" integer, \"enabledCount\" integer NOT NULL DEFAULT (0), \"inactiveCount\" integer NOT NULL DEFAULT (0), \"seatCount\" integer NOT NULL DEFAULT (0), \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_orgs_slug\" ON \"orgs\" (\"slug\") ");
+    await queryRunner.query("CREATE TABLE \"password_tokens\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"userId\" integer NOT NULL, \"tokenHash\" varchar(64) NOT NULL, \"purpose\" varchar(20) NOT NULL, \"expiresAt\" datetime NOT NULL, \"usedAt\" datetime, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_password_tokens_hash\" ON \"password_tokens\" (\"tokenHash\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_password_tokens_user\" ON \"password_tokens\" (\"userId\") ");
+    await queryRunner.query("CREATE TABLE \"recovery_codes\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"membershipId\" integer NOT NULL, \"codeHash\" varchar(64) NOT NULL, \"usedAt\" datetime, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_recovery_codes_hash\" ON \"recovery_codes\" (\"codeHash\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_recovery_codes_membership\" ON \"recovery_codes\" (\"membershipId\") ");
+    await queryRunner.query("CREATE TABLE \"role_assignments\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer NOT NULL, \"roleId\" integer NOT NULL, \"userId\" integer NOT NULL, \"assignedAt\" datetime NOT NULL, \"removedAt\" datetime, \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"IDX_role_assignments_user\" ON \"role_assignments\" (\"orgId\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_role_assignments_role_updated\" ON \"role_assignments\" (\"roleId\", \"updatedAt\", \"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_role_assignments_role_removed\" ON \"role_assignments\" (\"roleId\", \"removedAt\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"roles\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer NOT NULL, \"name\" varchar(100) NOT NULL, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_roles_org_name\" ON \"roles\" (\"orgId\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"sessions\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"tokenHash\" varchar(64) NOT NULL, \"userId\" integer NOT NULL, \"orgId\" integer NOT NULL, \"membershipId\" integer NOT NULL, \"kind\" varchar(20) NOT NULL, \"impersonatorUserId\" integer, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"expiresAt\" datetime NOT NULL, \"revokedAt\" datetime)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_sessions_token\" ON \"sessions\" (\"tokenHash\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_sessions_user\" ON \"sessions\" (\"userId\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_sessions_membership\" ON \"sessions\" (\"membershipId\") ");
+    await queryRunner.query("CREATE TABLE \"sign_in_throttles\" (\"accountKey\" varchar(64) PRIMARY KEY NOT NULL, \"failures\" integer NOT NULL DEFAULT (0), \"windowStart\" datetime NOT NULL, \"lockedUntil\" datetime)");
+    await queryRunner.query("CREATE TABLE \"user_group_members\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer NOT NULL, \"groupId\" integer NOT NULL, \"userId\" integer NOT NULL, \"addedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"IDX_user_group_members_user\" ON \"user_group_members\" (\"orgId\", \"userId\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_user_group_members_group_user\" ON \"user_group_members\" (\"groupId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"user_groups\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"orgId\" integer NOT NULL, \"name\" varchar(100) NOT NULL, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_user_groups_org_name\" ON \"user_groups\" (\"orgId\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"users\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"externalRef\" varchar(191), \"firstName\" varchar(100) NOT NULL, \"lastName\" varchar(100) NOT NULL, \"email\" varchar(254) NOT NULL, \"emailKey\" varchar(254) NOT NULL, \"language\" varchar(35) NOT NULL DEFAULT ('en-US'), \"passwordHash\" varchar(255), \"lastLoginAt\" datetime, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')), \"deletedAt\" datetime)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_users_externalRef\" ON \"users\" (\"externalRef\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"UQ_users_emailKey\" ON \"users\" (\"emailKey\") ");
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"UQ_users_emailKey\"");
+    await queryRunner.query("DROP INDEX \"UQ_users_externalRef\"");
+    await queryRunner.query("DROP TABLE \"users\"");
+    await queryRunner.query("DROP INDEX \"UQ_user_groups_org_name\"");
+    await queryRunner.query("DROP TABLE \"user_groups\"");
+    await queryRunner.query("DROP INDEX \"UQ_user_group_members_group_user\"");
+    await queryRunner.query("DROP INDEX \"IDX_user_group_members_user\"");
+    await queryRunner.query("DROP TABLE \"user_group_members\"");
+    await queryRunner.query("DROP TABLE \"sign_in_throttles\"");
+    await queryRunner.query("DROP INDEX \"IDX_sessions_membership\"");
+    await queryRunner.query("DROP INDEX \"IDX_sessions_user\"");
+    await queryRunner.query("DROP INDEX \"UQ_sessions_token\"");
+    await queryRunner.query("DROP TABLE \"sessions\"");
+    await queryRunner.query("DROP INDEX \"UQ_roles_org_name\"");
+    await queryRunner.query("DROP TABLE \"roles\"");
+    await queryRunner.query("DROP INDEX \"IDX_role_assignments_role_removed\"");
+    await queryRunner.query("DROP INDEX \"IDX_role_assignments_role_updated\"");
+    await queryRunner.query("DROP INDEX \"IDX_role_assignments_user\"");
+    await queryRunner.query("DROP TABLE \"role_assignments\"");
+    await queryRunner.query("DROP INDEX \"IDX_recovery_codes_membership\"");
+    await queryRunner.query("DROP INDEX \"UQ_recovery_codes_hash\"");
+    await queryRunner.query("DROP TABLE \"recovery_codes\"");
+    await queryRunner.query("DROP INDEX \"IDX_password_tokens_user\"");
+    await queryRunner.query("DROP INDEX \"UQ_password_tokens_hash\"");
+    await queryRunner.query("DROP TABLE \"password_tokens\"");
+    await queryRunner.query("DROP INDEX \"UQ_orgs_slug\"");
+    await queryRunner.query("DROP TABLE \"orgs\"");
+    await queryRunner.query("DROP INDEX \"IDX_notification_outbox_pending\"");
+    await queryRunner.query("DROP TABLE \"notification_outbox\"");
+    await queryRunner.query("DROP INDEX \"UQ_mfa_factors_membership\"");
+    await queryRunner.query("DROP TABLE \"mfa_factors\"");
+    await queryRunner.query("DROP INDEX \"UQ_memberships_org_user\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_user\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_name\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_fullname\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_email\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_lastlogin\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_created\"");
+    await queryRunner.query("DROP INDEX \"IDX_memberships_org_active_name\"");
+    await queryRunner.query("DROP TABLE \"memberships\"");
+    await queryRunner.query("DROP INDEX \"IDX_audit_events_org_id\"");
+    await queryRunner.query("DROP INDEX \"IDX_audit_events_org_target\"");
+    await queryRunner.query("DROP INDEX \"IDX_audit_events_org_actor\"");
+    await queryRunner.query("DROP INDEX \"IDX_audit_events_org_action\"");
+    await queryRunner.query("DROP TABLE \"audit_events\"");
+  }
+}

@@ -1,0 +1,4 @@
+import { Initial1795908186022Sqlite } from './1795908186022-Initial';
+
+/** SQLite migrations, oldest first (written by npm run migration:generate). */
+export const SQLITE_MIGRATIONS: Function[] = [Initial1795908186022Sqlite];

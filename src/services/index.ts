@@ -1,0 +1,27 @@
+import type { AppConfig } from '../config/config';
+import { AuditService } from './audit.service';
+import { AuthService } from './auth.service';
+import { MemberReadService } from './member-read.service';
+import { ProvisioningService } from './provisioning.service';
+import { SessionService } from './session.service';
+import { SignInThrottleService } from './sign-in-throttle.service';
+
+/** Every service, wired with plain constructor arguments in this one place. */
+export interface Services {
+  audit: AuditService;
+  sessions: SessionService;
+  throttle: SignInThrottleService;
+  auth: AuthService;
+  members: MemberReadService;
+  provisioning: ProvisioningService;
+}
+
+export function createServices(config: AppConfig): Services {
+  const audit = new AuditService();
+  const sessions = new SessionService();
+  const throttle = new SignInThrottleService();
+  const auth = new AuthService(sessions, throttle, audit, config.sessionTtlSeconds);
+  const members = new MemberReadService();
+  const provisioning = new ProvisioningService();
+  return { audit, sessions, throttle, auth, members, provisioning };
+}

@@ -1,0 +1,46 @@
+import type { RequestContext, SessionContext } from '../context';
+import { Membership, Org, User } from '../entities';
+import { NotFoundError, UnauthenticatedError } from '../errors';
+
+export interface Member {
+  user: User;
+  membership: Membership;
+}
+
+/** The session's principal, or UNAUTHENTICATED. Services that need a session start with this. */
+export function requireSession(ctx: RequestContext): SessionContext {
+  if (!ctx.principal) {
+    throw new UnauthenticatedError();
+  }
+  return ctx as SessionContext;
+}
+
+export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
+  const org = await ctx.manager.findOne(Org, { where: { id: ctx.principal.orgId } });
+  if (!org) {
+    throw new UnauthenticatedError();
+  }
+  return org;
+}
+
+/**
+ * The one way to load "a member of my org" (PRODUCT.md rule 3): a user who does not exist, is
+ * deleted, or is not a member of the session's org is the same NOT_FOUND. The org always comes
+ * from the session, never from an argument.
+ */
+export async function loadMember(ctx: SessionContext, ref: { id?: number; externalRef?: string }): Promise<Member> {
+  let user: User | null = null;
+  if (ref.id !== undefined) {
+    user = Number.isSafeInteger(ref.id) && ref.id > 0 ? await ctx.manager.findOne(User, { where: { id: ref.id } }) : null;
+  } else if (ref.externalRef !== undefined) {
+    user = ref.externalRef ? await ctx.manager.findOne(User, { where: { externalRef: ref.externalRef } }) : null;
+  }
+  if (!user) {
+    throw new NotFoundError();
+  }
+  const membership = await ctx.manager.findOne(Membership, { where: { orgId: ctx.principal.orgId, userId: user.id } });
+  if (!membership) {
+    throw new NotFoundError();
+  }
+  return { user, membership };
+}

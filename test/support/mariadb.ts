@@ -1,0 +1,131 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A throwaway MariaDB server for tests and the benchmark: its own data directory and port, on
+ * 127.0.0.1, started without systemd (see ../shared/STACK.md). Returns a mysql:// URL for an
+ * admin user that may create databases.
+ */
+export interface ThrowawayMariaDb {
+  url: string;
+  /** URL of a named database on this server. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+const MARIADBD_CANDIDATES = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/sbin/mysqld'];
+
+export function findMariaDbd(): string | null {
+  return MARIADBD_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function admin(socket: string, args: string[], input?: string): { ok: boolean; out: string } {
+  const r = spawnSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', ...args], { input, encoding: 'utf8' });
+  return { ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPoolMb?: number } = {}): Promise<ThrowawayMariaDb> {
+  const mariadbd = findMariaDbd();
+  if (!mariadbd) {
+    throw new Error('mariadbd not found (apt-get install mariadb-server)');
+  }
+  const keep = !!opts.dataDir;
+  const base = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gatehouse-mariadb-'));
+  const dataDir = path.join(base, 'data');
+  const socket = path.join(base, 'mysqld.sock');
+  const pidFile = path.join(base, 'mysqld.pid');
+  const logFile = path.join(base, 'mysqld.log');
+  if (!existsSync(path.join(dataDir, 'mysql'))) {
+    mkdirSync(dataDir, { recursive: true });
+    const init = spawnSync(
+      'mariadb-install-db',
+      ['--no-defaults', '--user=root', `--datadir=${dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db'],
+      { encoding: 'utf8' },
+    );
+    if (init.status !== 0) {
+      throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
+    }
+  }
+  const port = await freePort();
+  const out = openSync(path.join(base, 'mysqld.out'), 'a');
+  const child = spawn(
+    mariadbd,
+    [
+      '--no-defaults',
+      '--user=root',
+      `--datadir=${dataDir}`,
+      `--socket=${socket}`,
+      `--pid-file=${pidFile}`,
+      `--log-error=${logFile}`,
+      '--bind-address=127.0.0.1',
+      `--port=${port}`,
+      '--skip-name-resolve',
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+      `--innodb-buffer-pool-size=${opts.bufferPoolMb ?? 128}M`,
+      '--skip-log-bin',
+      '--max-connections=500',
+      '--innodb-flush-log-at-trx-commit=2',
+      '--sync-binlog=0',
+    ],
+    { stdio: ['ignore', out, out], detached: false },
+  );
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) {
+      throw new Error(`mariadbd exited at start-up; see ${logFile}`);
+    }
+    if (spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'ping'], { encoding: 'utf8' }).status === 0) {
+      break;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mariadbd did not answer within 30 s; see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const password = 'gatehouse-test';
+  const setup = admin(
+    socket,
+    [],
+    `CREATE USER IF NOT EXISTS 'gatehouse'@'127.0.0.1' IDENTIFIED BY '${password}';
+GRANT ALL PRIVILEGES ON *.* TO 'gatehouse'@'127.0.0.1' WITH GRANT OPTION; FLUSH PRIVILEGES;`,
+  );
+  if (!setup.ok) {
+    throw new Error(`could not create the test user: ${setup.out}`);
+  }
+  const urlFor = (db: string): string => `mysql://gatehouse:${password}@127.0.0.1:${port}/${db}`;
+  return {
+    url: urlFor('mysql'),
+    urlFor,
+    stop: async () => {
+      if (!exited) {
+        const done = new Promise<void>((r) => child.once('exit', () => r()));
+        spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'shutdown'], { encoding: 'utf8' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await done;
+        clearTimeout(timer);
+      }
+      if (!keep) {
+        rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+}

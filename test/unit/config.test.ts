@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig, parseDatabaseUrl } from '../../src/config/config';
+
+const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
+describe('configuration', () => {
+  it('defaults to embedded SQLite on 127.0.0.1:4000', () => {
+    const c = loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY });
+    expect(c.database).toMatchObject({ kind: 'sqlite', sqlitePath: './data/gatehouse.sqlite' });
+    expect(c.port).toBe(4000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.mfaEncryptionKey.length).toBe(32);
+  });
+
+  it('selects mysql2 for mysql:// URLs', () => {
+    expect(parseDatabaseUrl('mysql://u:p@db:3306/gatehouse').kind).toBe('mysql');
+  });
+
+  it('reports every bad value at once, with its name', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'MFA_ENCRYPTION_KEY']) {
+        expect(msg).toContain(name);
+      }
+    }
+  });
+
+  it('production requires a 32-byte MFA_ENCRYPTION_KEY', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MFA_ENCRYPTION_KEY is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: 'short' })).toThrow(/32 bytes/);
+    expect(loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: KEY }).graphqlIntrospection).toBe(false);
+  });
+});
