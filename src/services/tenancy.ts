@@ -1,6 +1,6 @@
 import type { RequestContext, SessionContext } from '../context';
 import { Membership, Org, User } from '../entities';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
+import { NotFoundError, UnauthenticatedError } from '../errors';
 
 export interface Member {
   user: User;
@@ -43,22 +43,4 @@ export async function loadMember(ctx: SessionContext, ref: { id?: number; extern
     throw new NotFoundError();
   }
   return { user, membership };
-}
-
-/**
- * PRODUCT.md rule 22: an impersonation session acts as the member but may not run admin, MFA or
- * password operations. Services for those call this first.
- */
-export function assertNotImpersonating(ctx: SessionContext): void {
-  if (ctx.principal.impersonatorUserId !== null) {
-    throw new ForbiddenError('Not allowed while impersonating.');
-  }
-}
-
-/** The caller must be an active admin of the session's org, in a full, non-impersonated session. */
-export function assertAdmin(ctx: SessionContext): void {
-  assertNotImpersonating(ctx);
-  if (!ctx.principal.isAdmin || ctx.principal.kind !== 'full') {
-    throw new ForbiddenError('Only an admin of this org may do this.');
-  }
 }
