@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/config';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { MemberReadService } from './member-read.service';
+import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
@@ -14,6 +15,7 @@ export interface Services {
   auth: AuthService;
   members: MemberReadService;
   provisioning: ProvisioningService;
+  notifications: NotificationService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -23,5 +25,6 @@ export function createServices(config: AppConfig): Services {
   const auth = new AuthService(sessions, throttle, audit, config.sessionTtlSeconds);
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
-  return { audit, sessions, throttle, auth, members, provisioning };
+  const notifications = new NotificationService();
+  return { audit, sessions, throttle, auth, members, provisioning, notifications };
 }
