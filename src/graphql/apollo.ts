@@ -6,7 +6,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/config';
 import { AppError } from '../errors';
 import type { GraphQLContext } from './context';
-import { formatError } from './format-error';
+import { createFormatError } from './format-error';
+import { armorValidationRules, costLimitPlugin, GRAPHQL_LIMITS } from './limits';
 
 /**
  * Logs every unexpected error with the request id (the client sees only that id) and stamps
@@ -28,6 +29,37 @@ const errorLogPlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/**
+ * One JSON log line per GraphQL operation: request id, actor and org (bound on ctx.log), the
+ * operation's name and type, the outcome and the error codes the client got. Never the variables
+ * or the query text (they may hold passwords and codes).
+ */
+const operationLogPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart({ request }) {
+    const started = Date.now();
+    return {
+      async willSendResponse({ contextValue, response, operation, operationName }) {
+        const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+        const hasData = result?.data != null && Object.values(result.data).some((v) => v != null);
+        const outcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
+        const line = {
+          operationName: operationName ?? request.operationName ?? null,
+          operationType: operation?.operation ?? null,
+          outcome,
+          errorCodes: codes.length ? codes : undefined,
+          durationMs: Date.now() - started,
+        };
+        if (codes.includes('INTERNAL_SERVER_ERROR')) {
+          contextValue.log.warn(line, 'graphql operation');
+        } else {
+          contextValue.log.info(line, 'graphql operation');
+        }
+      },
+    };
+  },
+};
+
 export function createApollo(
   schema: GraphQLSchema,
   config: AppConfig,
@@ -40,9 +72,15 @@ export function createApollo(
     schema,
     introspection: config.graphqlIntrospection,
     includeStacktraceInErrorResponses: false,
+    // One operation per HTTP request: an array body would multiply every per-request limit.
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    formatError,
-    plugins: [landing, errorLogPlugin, ...extraPlugins],
+    // Limits checked before execution (see limits.ts): tokens while parsing, depth, aliases,
+    // directives and introspection shape while validating, cost and list sizes with the variables.
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
+    validationRules: armorValidationRules(),
+    // Where the schema is not public, do not let error messages spell it out.
+    formatError: createFormatError({ hideSuggestions: !config.graphqlIntrospection }),
+    plugins: [landing, errorLogPlugin, operationLogPlugin, costLimitPlugin(schema), ...extraPlugins],
   });
 }

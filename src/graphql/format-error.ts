@@ -13,12 +13,40 @@ const APOLLO_INPUT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** graphql-js "Did you mean …?" hints reveal field, argument and type names of a private schema. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+/** graphql-js's own token limit (Apollo parseOptions.maxTokens), reworded like armor's limits. */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more than (\d+) tokens\. Parsing aborted\.$/;
+
+function inputMessage(message: string, hideSuggestions: boolean): string {
+  const tokens = TOKEN_LIMIT.exec(message);
+  if (tokens) {
+    return `Token limit of ${tokens[1]} exceeded.`;
+  }
+  // Armor's limit errors are validation errors dressed as syntax errors.
+  const m = message.replace(/^Syntax Error: (?=.*limit of \d+ exceeded)/, '');
+  return hideSuggestions ? m.replace(SUGGESTION, '') : m;
+}
+
+export interface FormatErrorOptions {
+  /** Strip "Did you mean …?" (when introspection is off, the schema is not public). */
+  hideSuggestions: boolean;
+}
+
 /**
  * The one formatError. Our AppErrors keep their message and code; GraphQL's own parse and
  * validation errors become BAD_USER_INPUT; anything else (a bug, a database failure) becomes a
  * generic INTERNAL_SERVER_ERROR carrying only the request id that the server log has too.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function createFormatError(opts: FormatErrorOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, opts);
+}
+
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  opts: FormatErrorOptions = { hideSuggestions: false },
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const requestId = formatted.extensions?.requestId as string | undefined;
   if (original instanceof AppError) {
@@ -39,7 +67,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Request-level failures (parse, validation, variable coercion) have no path and say only
   // what is wrong with the query; they are the client's input errors.
   if (!formatted.path && code && APOLLO_INPUT_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    return {
+      message: inputMessage(formatted.message, opts.hideSuggestions),
+      locations: formatted.locations,
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
   }
   return {
     message: `Internal server error (request id ${requestId ?? 'unknown'}).`,

@@ -10,6 +10,10 @@ import type { Services } from '../services';
 import type { GraphQLContext } from '../graphql/context';
 import { buildRequestContext, requestIdFor } from './request-context';
 import { mountHealth } from './health';
+import { securityHeaders } from './security-headers';
+
+/** The largest request body accepted (GraphQL and REST): more is a 413. */
+export const BODY_LIMIT = '100kb';
 
 export interface AppParts {
   config: AppConfig;
@@ -41,12 +45,15 @@ export function createExpressApp(parts: AppParts): Express {
       },
     }),
   );
+  app.use(securityHeaders({ landingPage: config.graphqlIntrospection, landingPath: '/graphql' }));
   mountHealth(app, dataSource, parts.isDraining);
 
   app.use(
     '/graphql',
-    cors({ origin: config.corsOrigins, credentials: false }),
-    express.json({ limit: '100kb' }),
+    // Browser origins allowed to call the API (Apollo Studio's Sandbox in development). Bearer
+    // tokens, not cookies: no credentials mode. Apollo's CSRF prevention stays on as well.
+    cors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['X-Request-Id'], maxAge: 600 }),
+    express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) => buildRequestContext(req, dataSource, services.sessions, log) as Promise<GraphQLContext>,
     }),

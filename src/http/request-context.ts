@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
 import type { SessionService } from '../services/session.service';
+import { ServiceUnavailableError } from '../errors';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
@@ -35,12 +36,27 @@ export async function buildRequestContext(
 ): Promise<RequestContext> {
   const requestId = (req as Request & { id?: string }).id ?? requestIdFor(req);
   const token = bearerToken(req);
-  const principal = token ? await sessions.resolve(dataSource.manager, token) : null;
+  let principal = null;
+  try {
+    principal = token ? await sessions.resolve(dataSource.manager, token) : null;
+  } catch (err) {
+    // Fail closed: a token we cannot check is neither a session nor "no session"; the request
+    // stops here with a generic error (the database is unreachable or failing).
+    log.error({ err, requestId }, 'could not resolve the session');
+    const e = new ServiceUnavailableError();
+    Object.assign(e.extensions, { requestId: String(requestId), http: { status: 503 } });
+    throw e;
+  }
   return {
     requestId: String(requestId),
     ip: req.ip ?? null,
     principal,
     manager: dataSource.manager,
-    log: log.child({ requestId, userId: principal?.userId, orgId: principal?.orgId }),
+    log: log.child({
+      requestId,
+      userId: principal?.userId,
+      orgId: principal?.orgId,
+      impersonatorUserId: principal?.impersonatorUserId ?? undefined,
+    }),
   };
 }

@@ -1,0 +1,71 @@
+import helmet from 'helmet';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+type Directives = Record<string, string[]>;
+
+/**
+ * The default Content-Security-Policy: same-origin only, no inline script or style, no plugins,
+ * no framing. It fits the JSON API and the Swagger UI at /docs (swagger-ui-dist assets from this
+ * origin, its initializer a file, "Try it out" a same-origin fetch; data: for its SVG icons).
+ * No upgrade-insecure-requests: a development server on plain http would lose its assets.
+ */
+export const STRICT_CSP: Directives = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+const APOLLO_CDNS = [
+  'https://embeddable-sandbox.cdn.apollographql.com',
+  'https://embeddable-explorer.cdn.apollographql.com',
+  'https://apollo-server-landing-page.cdn.apollographql.com',
+];
+
+/**
+ * The Apollo Sandbox landing page (GET /graphql in a browser, development only). Its HTML carries
+ * its own per-render nonce policy in a <meta> tag; browsers enforce both policies, so the
+ * 'unsafe-inline' below does not let through any inline script without that nonce. The page loads
+ * the Sandbox script from Apollo's CDN and frames sandbox.embed.apollographql.com, which runs the
+ * operations through the page (same origin) and talks to Apollo Studio.
+ */
+export const LANDING_PAGE_CSP: Directives = {
+  ...STRICT_CSP,
+  'script-src': ["'self'", "'unsafe-inline'", ...APOLLO_CDNS],
+  'style-src': ["'self'", "'unsafe-inline'", ...APOLLO_CDNS, 'https://fonts.googleapis.com'],
+  'img-src': ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
+  'font-src': ["'self'", 'https://fonts.gstatic.com'],
+  'manifest-src': ['https://apollo-server-landing-page.cdn.apollographql.com'],
+  'frame-src': ['https://sandbox.embed.apollographql.com', 'https://explorer.embed.apollographql.com'],
+  'connect-src': ["'self'", 'https://*.apollographql.com'],
+};
+
+function helmetWith(directives: Directives): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+}
+
+/**
+ * Security headers for every response (helmet), and `Cache-Control: no-store` so no proxy or
+ * browser cache keeps an answer that may hold a token or personal data (static assets override
+ * it). The landing-page policy is used only where the landing page can be served.
+ */
+export function securityHeaders(opts: { landingPage: boolean; landingPath: string }): RequestHandler {
+  const strict = helmetWith(STRICT_CSP);
+  const landing = helmetWith(LANDING_PAGE_CSP);
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const isLanding = opts.landingPage && req.method === 'GET' && req.path === opts.landingPath;
+    (isLanding ? landing : strict)(req, res, next);
+  };
+}
