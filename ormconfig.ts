@@ -13,22 +13,27 @@ export interface DataSourceTuning {
   synchronize?: boolean;
   /** Max pool size for MySQL. */
   poolSize?: number;
+  /**
+   * MySQL: fail a query (and a connection attempt) after this many ms instead of waiting for a
+   * database that does not answer. The server sets it; the CLI (bulk seeding) does not.
+   */
+  queryTimeoutMs?: number;
   /** Log every SQL statement through this function (tests count statements with it). */
   onQuery?: (sql: string) => void;
 }
 
 /** The TypeORM DataSource for either engine. One set of migrations per dialect. */
 export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
-  const logger = tuning.onQuery
-    ? {
-        logQuery: (q: string) => tuning.onQuery!(q),
-        logQueryError: () => undefined,
-        logQuerySlow: () => undefined,
-        logSchemaBuild: () => undefined,
-        logMigration: () => undefined,
-        log: () => undefined,
-      }
-    : undefined;
+  // A custom logger always: TypeORM's default prints slow queries (any longer than the query
+  // timeout) to the console; the failures themselves reach the server log as request errors.
+  const logger = {
+    logQuery: (q: string) => tuning.onQuery?.(q),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
   const common = {
     entities: ENTITIES,
     synchronize: tuning.synchronize ?? false,
@@ -67,7 +72,10 @@ export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTun
     // Store and read every DATETIME as UTC, whatever the server's time zone.
     timezone: 'Z',
     poolSize: tuning.poolSize ?? 10,
-    connectTimeout: 5000,
+    connectTimeout: Math.min(5000, tuning.queryTimeoutMs ?? 5000),
+    // TypeORM passes maxQueryExecutionTime to mysql2 as the per-query timeout; on expiry mysql2
+    // destroys the connection (the server then rolls its transaction back) and the pool makes a new one.
+    ...(tuning.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: tuning.queryTimeoutMs } : {}),
     extra: { connectionLimit: tuning.poolSize ?? 10, enableKeepAlive: true, maxIdle: tuning.poolSize ?? 10 },
   };
 }

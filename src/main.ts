@@ -41,9 +41,11 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n\n');
 
   const shutdown = (signal: string): void => {
-    log.info({ signal }, 'shutting down: draining in-flight requests');
+    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+    // Whatever happens below, the process is gone shortly after the grace period.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 2000).unref();
     server
-      .stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000))
+      .stop(config.shutdownGraceMs)
       .then(() => process.exit(0))
       .catch((err) => {
         log.error({ err }, 'error during shutdown');

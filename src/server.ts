@@ -17,7 +17,10 @@ export interface RunningServer {
   dataSource: DataSource;
   services: Services;
   log: Logger;
-  /** Graceful stop: refuse new connections, drain in-flight requests, close the pool. */
+  /**
+   * Graceful stop: from now on new requests get 503 (and /ready says draining), in-flight ones
+   * may finish for up to graceMs, then the listener and every connection close and the pool ends.
+   */
   stop: (graceMs?: number) => Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const dataSource = opts.dataSource ?? (await openDataSource(config.database));
+  const dataSource = opts.dataSource ?? (await openDataSource(config.database, { queryTimeoutMs: config.dbQueryTimeoutMs }));
   if (opts.runMigrations ?? !opts.dataSource) {
     await dataSource.runMigrations({ transaction: 'each' });
   }
@@ -46,6 +49,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const app = createExpressApp({ config, dataSource, services, apollo, log, isDraining: () => draining });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
+  // In-flight requests, so a stop can end as soon as the last one is answered.
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) {
+        onIdle?.();
+      }
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -54,17 +69,31 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000): Promise<void> => {
+  const stop = (graceMs = config.shutdownGraceMs): Promise<void> => {
     stopping ??= (async () => {
       draining = true;
+      const deadline = Date.now() + graceMs;
+      if (inFlight > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          onIdle = resolve;
+          timer = setTimeout(resolve, graceMs);
+        });
+        clearTimeout(timer);
+      }
+      if (inFlight > 0) {
+        log.warn({ inFlight }, 'shutdown grace period over: cutting the remaining requests (their transactions roll back)');
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.closeAllConnections();
       await closed;
-      clearTimeout(timer);
       await apollo.stop();
       if (dataSource.isInitialized) {
-        await dataSource.destroy();
+        // A connection stuck in a query would hold destroy() up: never wait past the grace period.
+        const left = Math.max(deadline - Date.now(), 500);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([dataSource.destroy(), new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+        clearTimeout(timer);
       }
     })();
     return stopping;

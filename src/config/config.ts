@@ -25,6 +25,10 @@ export interface AppConfig {
   graphqlIntrospection: boolean;
   corsOrigins: string[];
   sessionTtlSeconds: number;
+  /** MySQL: a query (or a connection attempt) that takes longer fails instead of hanging. */
+  dbQueryTimeoutMs: number;
+  /** SIGTERM: how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +141,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(ttl) || ttl < 60) {
     problems.push(`SESSION_TTL_SECONDS must be an integer >= 60 (got "${env.SESSION_TTL_SECONDS}")`);
   }
+  const dbQueryTimeoutMs = Number(env.DB_QUERY_TIMEOUT_MS ?? '10000');
+  if (!Number.isInteger(dbQueryTimeoutMs) || dbQueryTimeoutMs < 100) {
+    problems.push(`DB_QUERY_TIMEOUT_MS must be an integer >= 100 (got "${env.DB_QUERY_TIMEOUT_MS}")`);
+  }
+  const shutdownGraceMs = Number(env.SHUTDOWN_GRACE_MS ?? '10000');
+  if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
+    problems.push(`SHUTDOWN_GRACE_MS must be an integer >= 0 (got "${env.SHUTDOWN_GRACE_MS}")`);
+  }
   const corsOrigins = (env.CORS_ORIGINS ?? (appEnv === 'production' ? '' : 'https://studio.apollographql.com'))
     .split(',')
     .map((s) => s.trim())
@@ -159,5 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphqlIntrospection: introspection,
     corsOrigins,
     sessionTtlSeconds: ttl,
+    dbQueryTimeoutMs,
+    shutdownGraceMs,
   };
 }

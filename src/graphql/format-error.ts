@@ -16,7 +16,7 @@ const APOLLO_INPUT_CODES = new Set([
 /** graphql-js "Did you mean …?" hints reveal field, argument and type names of a private schema. */
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 /** graphql-js's own token limit (Apollo parseOptions.maxTokens), reworded like armor's limits. */
-const TOKEN_LIMIT = /^Syntax Error: Document contains more than (\d+) tokens\. Parsing aborted\.$/;
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
 
 function inputMessage(message: string, hideSuggestions: boolean): string {
   const tokens = TOKEN_LIMIT.exec(message);

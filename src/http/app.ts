@@ -47,6 +47,16 @@ export function createExpressApp(parts: AppParts): Express {
   );
   app.use(securityHeaders({ landingPage: config.graphqlIntrospection, landingPath: '/graphql' }));
   mountHealth(app, dataSource, parts.isDraining);
+  // Draining (SIGTERM): in-flight requests finish; new ones are refused and the client is told
+  // to reconnect elsewhere (a load balancer also sees /ready answer 503).
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (!parts.isDraining()) {
+      next();
+      return;
+    }
+    res.setHeader('Connection', 'close');
+    res.status(503).json({ error: 'SERVICE_UNAVAILABLE', message: 'The server is shutting down; retry on another instance.' });
+  });
 
   app.use(
     '/graphql',

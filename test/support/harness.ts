@@ -115,7 +115,11 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   });
   const log = createLogger(config.logLevel, sink);
   const queries: string[] = [];
-  const ds = await openDataSource(config.database, { onQuery: opts.countQueries ? (q) => queries.push(q) : undefined, poolSize: 5 });
+  const ds = await openDataSource(config.database, {
+    onQuery: opts.countQueries ? (q) => queries.push(q) : undefined,
+    poolSize: 5,
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+  });
   await ds.runMigrations({ transaction: 'each' });
   const server = await startServer({ config, log, dataSource: ds, runMigrations: false });
 

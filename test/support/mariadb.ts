@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,12 @@ export interface ThrowawayMariaDb {
   url: string;
   /** URL of a named database on this server. */
   urlFor(database: string): string;
+  /** Shuts the server down but keeps its data directory and port (fault tests). */
+  shutdown(): Promise<void>;
+  /** Starts it again on the same data directory and port, after shutdown(). */
+  restart(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: it accepts connections but never answers. */
+  freeze(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -62,45 +68,51 @@ export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPool
     }
   }
   const port = await freePort();
-  const out = openSync(path.join(base, 'mysqld.out'), 'a');
-  const child = spawn(
-    mariadbd,
-    [
-      '--no-defaults',
-      '--user=root',
-      `--datadir=${dataDir}`,
-      `--socket=${socket}`,
-      `--pid-file=${pidFile}`,
-      `--log-error=${logFile}`,
-      '--bind-address=127.0.0.1',
-      `--port=${port}`,
-      '--skip-name-resolve',
-      '--character-set-server=utf8mb4',
-      '--collation-server=utf8mb4_unicode_ci',
-      `--innodb-buffer-pool-size=${opts.bufferPoolMb ?? 128}M`,
-      '--skip-log-bin',
-      '--max-connections=500',
-      '--innodb-flush-log-at-trx-commit=2',
-      '--sync-binlog=0',
-    ],
-    { stdio: ['ignore', out, out], detached: false },
-  );
+  let child: ChildProcess;
   let exited = false;
-  child.on('exit', () => (exited = true));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited) {
-      throw new Error(`mariadbd exited at start-up; see ${logFile}`);
+  const launch = async (): Promise<void> => {
+    const out = openSync(path.join(base, 'mysqld.out'), 'a');
+    child = spawn(
+      mariadbd,
+      [
+        '--no-defaults',
+        '--user=root',
+        `--datadir=${dataDir}`,
+        `--socket=${socket}`,
+        `--pid-file=${pidFile}`,
+        `--log-error=${logFile}`,
+        '--bind-address=127.0.0.1',
+        `--port=${port}`,
+        '--skip-name-resolve',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+        `--innodb-buffer-pool-size=${opts.bufferPoolMb ?? 128}M`,
+        '--skip-log-bin',
+        '--max-connections=500',
+        '--innodb-flush-log-at-trx-commit=2',
+        '--sync-binlog=0',
+      ],
+      { stdio: ['ignore', out, out], detached: false },
+    );
+    closeSync(out);
+    exited = false;
+    child.on('exit', () => (exited = true));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (exited) {
+        throw new Error(`mariadbd exited at start-up; see ${logFile}`);
+      }
+      if (spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'ping'], { encoding: 'utf8' }).status === 0) {
+        break;
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`mariadbd did not answer within 30 s; see ${logFile}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    if (spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'ping'], { encoding: 'utf8' }).status === 0) {
-      break;
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`mariadbd did not answer within 30 s; see ${logFile}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  };
+  await launch();
   const password = 'gatehouse-test';
   const setup = admin(
     socket,
@@ -112,17 +124,24 @@ GRANT ALL PRIVILEGES ON *.* TO 'gatehouse'@'127.0.0.1' WITH GRANT OPTION; FLUSH 
     throw new Error(`could not create the test user: ${setup.out}`);
   }
   const urlFor = (db: string): string => `mysql://gatehouse:${password}@127.0.0.1:${port}/${db}`;
+  const shutdown = async (): Promise<void> => {
+    if (!exited) {
+      const done = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGCONT');
+      spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'shutdown'], { encoding: 'utf8' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await done;
+      clearTimeout(timer);
+    }
+  };
   return {
     url: urlFor('mysql'),
     urlFor,
+    shutdown,
+    restart: launch,
+    freeze: (frozen) => void child.kill(frozen ? 'SIGSTOP' : 'SIGCONT'),
     stop: async () => {
-      if (!exited) {
-        const done = new Promise<void>((r) => child.once('exit', () => r()));
-        spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, '-uroot', 'shutdown'], { encoding: 'utf8' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await done;
-        clearTimeout(timer);
-      }
+      await shutdown();
       if (!keep) {
         rmSync(base, { recursive: true, force: true });
       }
