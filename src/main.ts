@@ -40,7 +40,12 @@ async function main(): Promise<void> {
   }
   process.stdout.write(lines.join('\n') + '\n\n');
 
+  let shuttingDown = false;
   const shutdown = (signal: string): void => {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
     log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
     // Whatever happens below, the process is gone shortly after the grace period.
     setTimeout(() => process.exit(1), config.shutdownGraceMs + 2000).unref();
@@ -52,8 +57,11 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: with `once` our listener is gone by the time signal-exit (a dependency of a
+  // dependency) looks, it believes nobody handles the signal and re-raises it, killing the drain.
+  // A second signal during the drain is harmless: stop() is idempotent.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {
