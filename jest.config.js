@@ -70,5 +70,7 @@ if (mariadbAvailable) {
 module.exports = {
   projects,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  // A global option: Jest ignores testTimeout inside `projects` (tests fell back to 5 s).
+  testTimeout: 60_000,
   reporters: ['default'],
 };

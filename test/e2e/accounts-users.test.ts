@@ -264,6 +264,20 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
     });
   });
 
+  it('the services take a user by id or by externalRef (the REST shim’s byRef)', async () => {
+    const org = await createOrg(app);
+    const admin = await asAdmin(app, org);
+    const ref = `rest-${Date.now()}`;
+    const target = await createMember(app, org, { externalRef: ref });
+    const ctx = { ...app.systemCtx(), principal: await app.server.services.sessions.resolve(app.ds.manager, admin.token) };
+    const users = app.server.services.userAdmin;
+    expect((await users.loadUser(ctx, { externalRef: ref })).id).toBe(target.user.id);
+    expect((await users.updateUser(ctx, { externalRef: ref }, { firstName: 'ByRef' })).firstName).toBe('ByRef');
+    await expect(users.loadUser(ctx, { externalRef: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await users.deleteUser(ctx, { externalRef: ref })).toBe(true);
+    await expect(users.loadUser(ctx, { id: target.user.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   describe('deleteUser', () => {
     it('removes the membership with its factor, codes, groups and sessions, marks role removal, moves counters, soft-deletes the account', async () => {
       const org = await createOrg(app);
@@ -336,6 +350,17 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const second = await asAdmin(app, org);
       expect((await admin.gql(DELETE_USER, { id: String(second.user.id) })).data).toEqual({ deleteUser: true });
       expect(errorCode(await second.gql(ME))).toBe('UNAUTHENTICATED');
+    });
+
+    it('two admins deleting each other at once: one wins, the org keeps an active admin', async () => {
+      const org = await createOrg(app);
+      const a = await asAdmin(app, org);
+      const b = await asAdmin(app, org);
+      const results = await Promise.all([a.gql(DELETE_USER, { id: String(b.user.id) }), b.gql(DELETE_USER, { id: String(a.user.id) })]);
+      expect(results.filter((r) => r.data?.deleteUser === true)).toHaveLength(1);
+      expect(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND']).toContain(errorCode(results.find((r) => !r.data?.deleteUser)!));
+      expect(await app.ds.getRepository(Membership).countBy({ orgId: org.id, isAdmin: true, isActive: true })).toBe(1);
+      expect((await orgRow(org.id)).enabledCount).toBe(1);
     });
 
     it('a deleted account can be created again: it comes back clean with a new activation token', async () => {
