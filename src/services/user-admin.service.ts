@@ -1,6 +1,6 @@
 import type { RequestContext, SessionContext } from '../context';
-import { Membership, User } from '../entities';
-import { ConflictError, ForbiddenError, NotFoundError, assertThat } from '../errors';
+import { type Membership, User } from '../entities';
+import { ConflictError, ForbiddenError, assertThat } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { isUniqueViolation, rawExecute } from '../db/raw';
 import type { AuditService, FieldChanges } from './audit.service';
@@ -194,8 +194,14 @@ export class UserAdminService {
     await withTransaction(s, async (tx) => {
       await lockCallerAsActiveAdmin(tx, s.principal.membershipId);
       const now = new Date();
-      const deleted = await rawExecute(tx.manager, 'DELETE FROM memberships WHERE id = :id', { id: membership.id });
-      assertThat(deleted === 1, () => new NotFoundError());
+      // Conditional on the counted flags we read: a concurrent (de)activation makes this a CONFLICT
+      // instead of moving the counters from a stale state.
+      const deleted = await rawExecute(
+        tx.manager,
+        'DELETE FROM memberships WHERE id = :id AND isActive = :isActive AND excludeFromMembershipCount = :excluded',
+        { id: membership.id, isActive: membership.isActive, excluded: membership.excludeFromMembershipCount },
+      );
+      assertThat(deleted === 1, () => new ConflictError('The member was changed meanwhile; reload and try again.'));
       await moveMemberCounters(tx.manager, s.principal.orgId, membership, null);
       await rawExecute(tx.manager, 'DELETE FROM recovery_codes WHERE membershipId = :id', { id: membership.id });
       await rawExecute(tx.manager, 'DELETE FROM mfa_factors WHERE membershipId = :id', { id: membership.id });
@@ -209,16 +215,21 @@ export class UserAdminService {
         { now, orgId: s.principal.orgId, userId: user.id },
       );
       await this.sessions.revokeForMembership(tx, membership.id);
-      const remaining = await tx.manager.count(Membership, { where: { userId: user.id } });
-      if (remaining === 0) {
-        await rawExecute(tx.manager, 'UPDATE users SET deletedAt = :now WHERE id = :id AND deletedAt IS NULL', { now, id: user.id });
+      // One statement decides whether this was the last membership (no read-then-write).
+      const accountDeleted =
+        (await rawExecute(
+          tx.manager,
+          'UPDATE users SET deletedAt = :now WHERE id = :id AND deletedAt IS NULL AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.userId = :id)',
+          { now, id: user.id },
+        )) === 1;
+      if (accountDeleted) {
         await this.sessions.revokeForUser(tx, user.id);
         await this.passwords.voidUnusedTokens(tx, user.id, now);
       }
       await this.audit.recordChange(tx, {
         action,
         targetUserId: user.id,
-        changes: { membership: { before: flagsOf(membership), after: null }, accountDeleted: remaining === 0 },
+        changes: { membership: { before: flagsOf(membership), after: null }, accountDeleted },
       });
     });
     return true;
