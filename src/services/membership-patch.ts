@@ -53,7 +53,10 @@ function parseReason(value: unknown): string | null {
     return null;
   }
   if (typeof value !== 'string' || value.length > MFA_OPT_OUT_REASON_MAX * 4) {
-    throw new BadUserInputError(`mfaOptOutReason must be a string of at most ${MFA_OPT_OUT_REASON_MAX} characters, or null.`, 'mfaOptOutReason');
+    throw new BadUserInputError(
+      `mfaOptOutReason must be a string of at most ${MFA_OPT_OUT_REASON_MAX} characters, or null.`,
+      'mfaOptOutReason',
+    );
   }
   const v = value.trim();
   if (v.length > MFA_OPT_OUT_REASON_MAX || CONTROL.test(v)) {

@@ -110,7 +110,13 @@ export class MembershipService {
     }
   }
 
-  private async apply(tx: SessionContext, ref: MemberRef, patch: MembershipPatch, expected: number | undefined, now: Date): Promise<Outcome> {
+  private async apply(
+    tx: SessionContext,
+    ref: MemberRef,
+    patch: MembershipPatch,
+    expected: number | undefined,
+    now: Date,
+  ): Promise<Outcome> {
     const orgId = tx.principal.orgId;
     const touchesOrg = ORG_KEYS.some((k) => k in patch);
     if (touchesOrg) {
@@ -192,7 +198,10 @@ export class MembershipService {
     }
     if (next.isAdmin && next.hasAdvancedPermissions) {
       const field = patch.hasAdvancedPermissions !== undefined ? 'hasAdvancedPermissions' : 'isAdmin';
-      throw new BadUserInputError('isAdmin and hasAdvancedPermissions cannot both be true (advanced permissions are for standard users).', field);
+      throw new BadUserInputError(
+        'isAdmin and hasAdvancedPermissions cannot both be true (advanced permissions are for standard users).',
+        field,
+      );
     }
 
     const wasEffective = isOptOutEffective(current.mfaOptOut, current.mfaOptOutUntil, now);
