@@ -3,7 +3,7 @@ import type { RequestContext, SessionContext } from '../context';
 import { Membership, Org, User } from '../entities';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { lockRow } from '../db/locks';
+import { lockRow, supportsRowLocks } from '../db/locks';
 import { rawExecute, rawQuery, toDate } from '../db/raw';
 import type { AuditService, FieldChanges } from './audit.service';
 import { requireAdmin } from './guards';
@@ -125,8 +125,12 @@ export class MembershipService {
       await lockRow(tx.manager, 'orgs', orgId);
     }
     const { user, membership } = await loadMember(tx, ref);
-    await lockRow(tx.manager, 'memberships', membership.id);
-    const current = (await tx.manager.findOne(Membership, { where: { id: membership.id } }))!;
+    // A locking read is a current read on MySQL (not the transaction's snapshot): the values we
+    // diff against are the latest committed ones, and no one else writes them until we end.
+    const current = (await tx.manager.findOne(Membership, {
+      where: { id: membership.id },
+      ...(supportsRowLocks(tx.manager) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    }))!;
     if (expected !== undefined && current.version !== expected) {
       throw new ConflictError();
     }

@@ -2,6 +2,9 @@ import { Membership } from '../../src/entities';
 import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
 import { auditRows, counters, ctxOf, membershipRow, updateMembership, withoutBookkeeping } from '../support/membership';
 
+// Several requests per test on a shared 2-core machine: the default 5 s is too tight.
+jest.setTimeout(60_000);
+
 const ACTION = 'membership.update';
 
 describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
