@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../context';
-import { Membership, Org, User } from '../entities';
+import { Membership, type Org, User } from '../entities';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { lockRow, supportsRowLocks } from '../db/locks';

@@ -1,4 +1,4 @@
-import { Membership } from '../../src/entities';
+import { type Membership } from '../../src/entities';
 import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
 import { auditRows, counters, ctxOf, membershipRow, updateMembership, withoutBookkeeping } from '../support/membership';
 
