@@ -3,6 +3,7 @@ import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
+import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
 import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
@@ -22,6 +23,7 @@ export interface Services {
   passwords: PasswordService;
   userAdmin: UserAdminService;
   impersonation: ImpersonationService;
+  memberships: MembershipService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -35,5 +37,6 @@ export function createServices(config: AppConfig): Services {
   const passwords = new PasswordService(sessions, throttle, audit);
   const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
   const impersonation = new ImpersonationService(sessions, audit);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, passwords, userAdmin, impersonation };
+  const memberships = new MembershipService(audit, sessions, notifications);
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, passwords, userAdmin, impersonation };
 }

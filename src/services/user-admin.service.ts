@@ -3,6 +3,7 @@ import { type Membership, User } from '../entities';
 import { ConflictError, ForbiddenError, assertThat } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { isUniqueViolation, rawExecute } from '../db/raw';
+import { lockRow } from '../db/locks';
 import type { AuditService, FieldChanges } from './audit.service';
 import { lockCallerAsActiveAdmin, requireAdmin, requireAdminOfAllOrgsOf } from './guards';
 import { memberKeys } from './member-keys';
@@ -192,6 +193,9 @@ export class UserAdminService {
       throw new ForbiddenError('An admin cannot delete themself; ask another admin.');
     }
     await withTransaction(s, async (tx) => {
+      // Org row first, then memberships: the lock order of every writer of counters and admins
+      // (MembershipService), so this cannot deadlock with a concurrent membership update.
+      await lockRow(tx.manager, 'orgs', s.principal.orgId);
       await lockCallerAsActiveAdmin(tx, s.principal.membershipId);
       const now = new Date();
       // Conditional on the counted flags we read: a concurrent (de)activation makes this a CONFLICT

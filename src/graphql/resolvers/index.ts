@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import type { Services } from '../../services';
 import { AuthResolver } from './auth.resolver';
 import { ImpersonationResolver } from './impersonation.resolver';
+import { MembershipResolver } from './membership.resolver';
 import { PasswordResolver } from './password.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
 import { UserFieldsResolver } from './user-fields.resolver';
@@ -12,6 +13,7 @@ type ResolverClass = new (services: Services) => unknown;
 export const RESOLVERS: NonEmptyArray<ResolverClass> = [
   AuthResolver,
   UserFieldsResolver,
+  MembershipResolver,
   UserAdminResolver,
   PasswordResolver,
   ImpersonationResolver,
