@@ -1,0 +1,133 @@
+import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import { CREATE_USER, DELETE_USER, IMPERSONATE, ISSUE_RESET, tableCounts, UPDATE_USER } from '../support/accounts';
+import { UPDATE_MEMBERSHIP } from '../support/membership';
+import type { Org } from '../../src/entities';
+
+/**
+ * OWASP API1 (BOLA), API3 (BOPLA, incl. mass assignment), API5 (BFLA). Every write that names a
+ * user is tried against another org's user (NOT_FOUND, same as a missing id, nothing written),
+ * every admin operation as a plain member and as an impersonation session (FORBIDDEN, audited),
+ * and every input type with fields it does not have (BAD_USER_INPUT).
+ */
+describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, () => {
+  let app: TestApp;
+  let orgA: Org;
+  let orgB: Org;
+  let adminA: Principal;
+  let memberA: Principal;
+  let victimB: { id: number };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    orgA = await createOrg(app);
+    orgB = await createOrg(app);
+    adminA = await asAdmin(app, orgA);
+    memberA = await asMember(app, orgA);
+    victimB = (await createMember(app, orgB, { firstName: 'Victim', lastName: 'OtherOrg' })).user;
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  /** Writes that take a userId, with variables naming the target. */
+  const targetedWrites = (userId: string): Array<[string, string, Record<string, unknown>]> => [
+    ['updateMembership', UPDATE_MEMBERSHIP, { u: userId, i: { isActive: false } }],
+    ['updateMembership (opt-out)', UPDATE_MEMBERSHIP, { u: userId, i: { mfaOptOut: true } }],
+    ['updateUser', UPDATE_USER, { id: userId, input: { firstName: 'Pwned' } }],
+    ['deleteUser', DELETE_USER, { id: userId }],
+    ['issuePasswordReset', ISSUE_RESET, { id: userId }],
+    ['impersonate', IMPERSONATE, { id: userId }],
+  ];
+
+  it('BOLA: an admin of org A gets NOT_FOUND for a user of org B, exactly as for a missing id, and nothing changes', async () => {
+    const before = await tableCounts(app);
+    const victimRow = await app.ds.query('SELECT firstName FROM users WHERE id = ?', [victimB.id]);
+    for (const [name, query, vars] of targetedWrites(String(victimB.id))) {
+      const cross = await adminA.gql(query, vars);
+      const missing = await adminA.gql(query, targetedWrites('999999999').find(([n]) => n === name)![2]);
+      expect({ name, code: errorCode(cross) }).toEqual({ name, code: 'NOT_FOUND' });
+      expect(cross.errors![0].message).toBe(missing.errors![0].message);
+      expect(cross.data).toBeNull();
+    }
+    const after = await tableCounts(app);
+    // Refusals are audited (audit_events grows); nothing else moves.
+    expect({ ...after, audit_events: 0 }).toEqual({ ...before, audit_events: 0 });
+    expect(await app.ds.query('SELECT firstName FROM users WHERE id = ?', [victimB.id])).toEqual(victimRow);
+  });
+
+  it('BOLA: the org is never taken from an argument (no argument names an org)', async () => {
+    const schema = await app.gql('{ __schema { mutationType { fields { name args { name } } } queryType { fields { name args { name } } } } }');
+    const fields = [...schema.data!.__schema.mutationType.fields, ...schema.data!.__schema.queryType.fields] as Array<{
+      name: string;
+      args: Array<{ name: string }>;
+    }>;
+    const orgArgs = fields.flatMap((f) => f.args.filter((a) => /^org(Id|_id)?$/i.test(a.name)).map((a) => `${f.name}(${a.name})`));
+    // signIn(orgSlug) picks the org to sign in to, before there is a session.
+    expect(orgArgs).toEqual([]);
+  });
+
+  it('BFLA: a plain member gets FORBIDDEN for every admin operation, and each refusal is audited', async () => {
+    const colleague = await createMember(app, orgA);
+    const ops: Array<[string, string, Record<string, unknown>]> = [
+      ...targetedWrites(String(colleague.user.id)),
+      ['createUser', CREATE_USER, { input: { email: `x-${Date.now()}@example.test`, firstName: 'X', lastName: 'Y' } }],
+      ['setOrgMfaRequired', 'mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}],
+      ['mfaExemptions', '{ mfaExemptions { user { id } } }', {}],
+    ];
+    const before = await tableCounts(app);
+    for (const [name, query, vars] of ops) {
+      const r = await memberA.gql(query, vars);
+      expect({ name, code: errorCode(r) }).toEqual({ name, code: 'FORBIDDEN' });
+    }
+    const after = await tableCounts(app);
+    expect(after.audit_events - before.audit_events).toBeGreaterThanOrEqual(ops.length);
+    expect({ ...after, audit_events: 0 }).toEqual({ ...before, audit_events: 0 });
+  });
+
+  it('BFLA: an impersonation session (acting as a non-admin) cannot do admin operations or impersonate again', async () => {
+    const target = await createMember(app, orgA);
+    const imp = await adminA.gql(IMPERSONATE, { id: String(target.user.id) });
+    const token = imp.data!.impersonate.token as string;
+    const other = await createMember(app, orgA);
+    for (const [name, query, vars] of targetedWrites(String(other.user.id))) {
+      const r = await app.gql(query, vars, token);
+      expect({ name, code: errorCode(r) }).toEqual({ name, code: 'FORBIDDEN' });
+    }
+    expect(errorCode(await app.gql('mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}, token))).toBe('FORBIDDEN');
+  });
+
+  it('BOPLA: a non-admin never reads admin-only fields of another user (FORBIDDEN on the field, no value)', async () => {
+    const target = await createMember(app, orgA);
+    const imp = await adminA.gql(IMPERSONATE, { id: String(target.user.id) });
+    const token = imp.data!.impersonate.token as string;
+    // The impersonated session may see who impersonates it, but not the admin's private fields.
+    const r = await app.gql('{ me { impersonator { id firstName email lastLoginAt membership { isAdmin } } } }', {}, token);
+    expect(r.data?.me?.impersonator ?? null).toBeNull();
+    const codes = new Set(r.errors!.map((e) => e.extensions!.code));
+    expect([...codes]).toEqual(['FORBIDDEN']);
+    expect(JSON.stringify(r)).not.toContain(adminA.email);
+    // Its own record it reads in full.
+    const self = await app.gql('{ me { user { email membership { isAdmin mfaOptOut } } } }', {}, token);
+    expect(self.data!.me.user.email).toBe(target.email);
+  });
+
+  it('mass assignment: unknown or read-only fields in any input are BAD_USER_INPUT and nothing is written', async () => {
+    const colleague = await createMember(app, orgA);
+    const before = await tableCounts(app);
+    const attempts: Array<[string, string, Record<string, unknown>]> = [
+      ['updateMembership orgId', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { orgId: orgB.id } }],
+      ['updateMembership version', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { isActive: true, version: 99 } }],
+      ['updateMembership userId', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { userId: adminA.user.id } }],
+      ['updateUser isAdmin', UPDATE_USER, { id: String(colleague.user.id), input: { isAdmin: true } }],
+      ['updateUser passwordHash', UPDATE_USER, { id: String(colleague.user.id), input: { passwordHash: 'x' } }],
+      ['updateUser deletedAt', UPDATE_USER, { id: String(colleague.user.id), input: { deletedAt: null } }],
+      ['createUser passwordHash', CREATE_USER, { input: { email: `m-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', passwordHash: 'x' } }],
+      ['createUser orgId', CREATE_USER, { input: { email: `n-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', orgId: orgB.id } }],
+    ];
+    for (const [name, query, vars] of attempts) {
+      const r = await adminA.gql(query, vars);
+      expect({ name, code: errorCode(r) }).toEqual({ name, code: 'BAD_USER_INPUT' });
+    }
+    expect(await tableCounts(app)).toEqual(before);
+  });
+});

@@ -1,0 +1,82 @@
+import { asAdmin, createMember, createOrg, errorCode, startTestApp, testDbKind, TEST_PASSWORD, type Principal, type TestApp } from '../support/harness';
+import { ACTIVATE, CREATE_USER, IMPERSONATE, ISSUE_RESET, STOP_IMPERSONATING, STRONG_PASSWORD } from '../support/accounts';
+import type { Org } from '../../src/entities';
+
+/**
+ * OWASP API2 (broken authentication) and API6 (sensitive business flows): one-time secrets work
+ * once, also under a race; ended sessions stay ended; guessing is counted per attempt, whether
+ * the attempts come as aliases of one request or as separate requests.
+ */
+describe(`replay and brute force (${testDbKind()})`, () => {
+  let app: TestApp;
+  let org: Org;
+  let admin: Principal;
+  beforeAll(async () => {
+    app = await startTestApp();
+    org = await createOrg(app);
+    admin = await asAdmin(app, org);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('sign-in guesses sent as aliases of one request do not multiply: each is counted, and the first failure ends the request', async () => {
+    const m = await createMember(app, org);
+    const guesses = (n: number, from: number): string =>
+      `mutation { ${Array.from(
+        { length: n },
+        (_, i) => `g${i}: signIn(orgSlug: "${org.slug}", email: "${m.email}", password: "wrong-guess-${from + i}") { token }`,
+      ).join(' ')} }`;
+    const failures = async (): Promise<number> =>
+      Number(
+        (
+          await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND outcome = 'UNAUTHENTICATED' AND targetUserId = ?", [
+            m.user.id,
+          ])
+        )[0].n,
+      );
+    // signIn is non-null and mutations run in order: the first failed guess nulls the whole
+    // answer and the remaining aliases never run. So 15 aliases buy one guess, counted once.
+    const r = await app.gql(guesses(15, 0));
+    expect(r.errors!.map((e) => e.extensions!.code)).toEqual(['UNAUTHENTICATED']);
+    expect(r.data).toBeNull();
+    expect(await failures()).toBe(1);
+    for (let i = 1; i < 10; i++) {
+      await app.gql(guesses(15, i * 100));
+    }
+    expect(await failures()).toBe(10);
+    const right = await app.gql('mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }', {
+      o: org.slug,
+      e: m.email,
+      p: TEST_PASSWORD,
+    });
+    expect(errorCode(right)).toBe('RATE_LIMITED');
+  });
+
+  it('an activation token works once; a replay and a concurrent double redemption are refused', async () => {
+    const created = await admin.gql(CREATE_USER, { input: { email: `act-${Date.now()}@example.test`, firstName: 'A', lastName: 'B' } });
+    const token = created.data!.createUser.activation.token as string;
+    const results = await Promise.all([1, 2, 3].map((i) => app.gql(ACTIVATE, { t: token, p: `${STRONG_PASSWORD}-${i}` })));
+    expect(results.filter((r) => r.data?.activateAccount === true)).toHaveLength(1);
+    expect(results.filter((r) => errorCode(r) === 'BAD_USER_INPUT')).toHaveLength(2);
+    expect(errorCode(await app.gql(ACTIVATE, { t: token, p: `${STRONG_PASSWORD}-4` }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('a password-reset token works once, and issuing a new one voids the old', async () => {
+    const m = await createMember(app, org);
+    const first = (await admin.gql(ISSUE_RESET, { id: String(m.user.id) })).data!.issuePasswordReset.token as string;
+    const second = (await admin.gql(ISSUE_RESET, { id: String(m.user.id) })).data!.issuePasswordReset.token as string;
+    expect(errorCode(await app.gql(ACTIVATE, { t: first, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
+    expect((await app.gql(ACTIVATE, { t: second, p: STRONG_PASSWORD })).data?.activateAccount).toBe(true);
+    expect(errorCode(await app.gql(ACTIVATE, { t: second, p: `${STRONG_PASSWORD}-again` }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('an ended session token (signed out, impersonation stopped) cannot be replayed', async () => {
+    const m = await createMember(app, org);
+    const imp = await admin.gql(IMPERSONATE, { id: String(m.user.id) });
+    const token = imp.data!.impersonate.token as string;
+    expect((await app.gql(STOP_IMPERSONATING, {}, token)).data?.stopImpersonating).toBe(true);
+    expect(errorCode(await app.gql('{ me { user { id } } }', {}, token))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await app.gql(STOP_IMPERSONATING, {}, token))).toBe('UNAUTHENTICATED');
+  });
+});
