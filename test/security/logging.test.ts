@@ -1,0 +1,109 @@
+import { asAdmin, createOrg, startTestApp, testDbKind, TEST_PASSWORD, type Principal, type TestApp } from '../support/harness';
+import { ACTIVATE, CHANGE_PASSWORD, CREATE_USER, IMPERSONATE, ISSUE_RESET, STRONG_PASSWORD } from '../support/accounts';
+import type { Org } from '../../src/entities';
+
+type LogLine = Record<string, unknown>;
+
+/**
+ * ASVS V16 (security logging): JSON lines that say who did what with which outcome, that never
+ * hold a credential, and that a client cannot forge lines into.
+ */
+describe(`logging (${testDbKind()})`, () => {
+  let app: TestApp;
+  let org: Org;
+  let admin: Principal;
+  beforeAll(async () => {
+    app = await startTestApp();
+    org = await createOrg(app);
+    admin = await asAdmin(app, org);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const parsed = (): LogLine[] => app.logs.map((l) => JSON.parse(l) as LogLine);
+
+  it('every line is JSON; each GraphQL operation logs one line with request id, actor, org, name, type and outcome', async () => {
+    const ok = await admin.gql('query WhoAmI { me { user { id } } }');
+    const denied = await app.gql('query Anonymous { me { user { id } } }');
+    const idOk = ok.headers.get('x-request-id');
+    const idDenied = denied.headers.get('x-request-id');
+    const lines = parsed();
+    const opOk = lines.filter((l) => l.msg === 'graphql operation' && l.requestId === idOk);
+    expect(opOk).toEqual([
+      expect.objectContaining({
+        requestId: idOk,
+        userId: admin.user.id,
+        orgId: org.id,
+        operationName: 'WhoAmI',
+        operationType: 'query',
+        outcome: 'ok',
+        level: 30,
+      }),
+    ]);
+    const opDenied = lines.filter((l) => l.msg === 'graphql operation' && l.requestId === idDenied);
+    expect(opDenied).toEqual([expect.objectContaining({ operationName: 'Anonymous', outcome: 'error', errorCodes: ['UNAUTHENTICATED'] })]);
+    expect(opDenied[0].userId).toBeUndefined();
+    // And the HTTP access line for the same request.
+    expect(lines.some((l) => l.msg === 'request completed' && (l.req as LogLine)?.id === idOk)).toBe(true);
+  });
+
+  it('no password, token, reset or activation secret, or Authorization header appears in the log of the account flows', async () => {
+    const secrets: string[] = [admin.token, TEST_PASSWORD];
+    const email = `logged-${Date.now()}@example.test`;
+    const created = await admin.gql(CREATE_USER, { input: { email, firstName: 'Log', lastName: 'Ged' } });
+    const activation = created.data!.createUser.activation.token as string;
+    secrets.push(activation);
+    await app.gql(ACTIVATE, { t: activation, p: STRONG_PASSWORD });
+    secrets.push(STRONG_PASSWORD);
+    const signIn = await app.gql(
+      'mutation SignIn($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      { o: org.slug, e: email, p: STRONG_PASSWORD },
+    );
+    const userToken = signIn.data!.signIn.token as string;
+    secrets.push(userToken);
+    const newPassword = 'quartz-Meadow-lantern-77';
+    await app.gql(CHANGE_PASSWORD, { c: STRONG_PASSWORD, n: newPassword }, userToken);
+    secrets.push(newPassword);
+    const userId = created.data!.createUser.user.id as string;
+    const reset = await admin.gql(ISSUE_RESET, { id: userId });
+    secrets.push(reset.data!.issuePasswordReset.token as string);
+    const imp = await admin.gql(IMPERSONATE, { id: userId });
+    secrets.push(imp.data!.impersonate.token as string);
+    // A failed sign-in with a password-shaped secret, and a malformed bearer header.
+    const wrong = 'Not-The-Password-31337';
+    await app.gql('mutation { signIn(orgSlug: "nope", email: "x@example.test", password: "' + wrong + '") { token } }');
+    secrets.push(wrong);
+    await app.gql('{ me { user { id } } }', {}, null, { authorization: 'Bearer leaked-header-value-0123456789' });
+    secrets.push('leaked-header-value-0123456789');
+
+    const all = app.logs.join('\n');
+    expect(all.length).toBeGreaterThan(1000);
+    for (const s of secrets) {
+      expect({ secret: s.slice(0, 6), found: all.includes(s) }).toEqual({ secret: s.slice(0, 6), found: false });
+    }
+    expect(all).not.toMatch(/authorization"\s*:\s*"Bearer/i);
+  });
+
+  it('user-supplied strings cannot forge log lines (newlines and JSON in an operation name, an email, a request id)', async () => {
+    const before = app.logs.length;
+    const forged = 'x"}\n{"level":60,"msg":"FORGED","userId":1}\n';
+    // (HTTP forbids newlines in headers; quotes and braces in a request id are replaced by a new id.)
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'abc"},{"level":60,"msg":"FORGED' },
+      body: JSON.stringify({ query: 'query A { __typename }', operationName: forged }),
+    });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await app.gql('mutation($e: String!) { signIn(orgSlug: "none", email: $e, password: "whatever-password") { token } }', { e: forged });
+    const fresh = app.logs.slice(before);
+    expect(fresh.length).toBeGreaterThanOrEqual(3);
+    for (const line of fresh) {
+      const obj = JSON.parse(line) as LogLine;
+      expect(obj.msg).not.toBe('FORGED');
+      expect(obj.level).not.toBe(60);
+    }
+    // The forged operation name is logged, escaped, inside one line.
+    expect(fresh.some((l) => l.includes('\\n{\\"level\\":60'))).toBe(true);
+  });
+});
