@@ -1,4 +1,14 @@
-import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import {
+  asAdmin,
+  asMember,
+  createMember,
+  createOrg,
+  errorCode,
+  startTestApp,
+  testDbKind,
+  type Principal,
+  type TestApp,
+} from '../support/harness';
 import { CREATE_USER, DELETE_USER, IMPERSONATE, ISSUE_RESET, tableCounts, UPDATE_USER } from '../support/accounts';
 import { UPDATE_MEMBERSHIP } from '../support/membership';
 import type { Org } from '../../src/entities';
@@ -56,7 +66,9 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
   });
 
   it('BOLA: the org is never taken from an argument (no argument names an org)', async () => {
-    const schema = await app.gql('{ __schema { mutationType { fields { name args { name } } } queryType { fields { name args { name } } } } }');
+    const schema = await app.gql(
+      '{ __schema { mutationType { fields { name args { name } } } queryType { fields { name args { name } } } } }',
+    );
     const fields = [...schema.data!.__schema.mutationType.fields, ...schema.data!.__schema.queryType.fields] as Array<{
       name: string;
       args: Array<{ name: string }>;
@@ -121,8 +133,16 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
       ['updateUser isAdmin', UPDATE_USER, { id: String(colleague.user.id), input: { isAdmin: true } }],
       ['updateUser passwordHash', UPDATE_USER, { id: String(colleague.user.id), input: { passwordHash: 'x' } }],
       ['updateUser deletedAt', UPDATE_USER, { id: String(colleague.user.id), input: { deletedAt: null } }],
-      ['createUser passwordHash', CREATE_USER, { input: { email: `m-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', passwordHash: 'x' } }],
-      ['createUser orgId', CREATE_USER, { input: { email: `n-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', orgId: orgB.id } }],
+      [
+        'createUser passwordHash',
+        CREATE_USER,
+        { input: { email: `m-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', passwordHash: 'x' } },
+      ],
+      [
+        'createUser orgId',
+        CREATE_USER,
+        { input: { email: `n-${Date.now()}@example.test`, firstName: 'M', lastName: 'A', orgId: orgB.id } },
+      ],
     ];
     for (const [name, query, vars] of attempts) {
       const r = await adminA.gql(query, vars);

@@ -29,7 +29,12 @@ if (testDbKind() === 'mysql') {
 
     async function member(): Promise<{ email: string; userId: number }> {
       const email = `d-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-      const { user } = await arr.services.provisioning.addMember(arr.ctx, org.id, { firstName: 'D', lastName: 'R', email, password: TEST_PASSWORD });
+      const { user } = await arr.services.provisioning.addMember(arr.ctx, org.id, {
+        firstName: 'D',
+        lastName: 'R',
+        email,
+        password: TEST_PASSWORD,
+      });
       return { email, userId: user.id };
     }
 
@@ -81,7 +86,11 @@ if (testDbKind() === 'mysql') {
         expect(Date.now() - termAt).toBeLessThan(8000);
         // Completed whole: the session and its audit row are both there.
         expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE userId = ?', [m.userId])).toBe(1);
-        expect(await count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND targetUserId = ? AND outcome = 'success'", [m.userId])).toBe(1);
+        expect(
+          await count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND targetUserId = ? AND outcome = 'success'", [
+            m.userId,
+          ]),
+        ).toBe(1);
       } finally {
         await lock.end();
         await server.kill();

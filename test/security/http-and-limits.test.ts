@@ -153,10 +153,14 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
       ).join(' ')} }`;
       const r = await app.gql(q);
       expect(errorCode(r)).toBe('BAD_USER_INPUT');
-      const rows: Array<{ n: number | string }> = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in'");
+      const rows: Array<{ n: number | string }> = await app.ds.query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in'",
+      );
       const before = Number(rows[0].n);
       await app.gql(q);
-      const after: Array<{ n: number | string }> = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in'");
+      const after: Array<{ n: number | string }> = await app.ds.query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in'",
+      );
       expect(Number(after[0].n)).toBe(before);
     });
 

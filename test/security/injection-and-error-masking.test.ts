@@ -62,7 +62,9 @@ function valueFor(type: GraphQLInputType, s: string): unknown {
 }
 
 /** The root fields that take at least one string-ish argument, with an operation calling each. */
-function stringTakingFields(schema: GraphQLSchema): Array<{ name: string; doc: (s: string) => { query: string; variables: Record<string, unknown> } }> {
+function stringTakingFields(
+  schema: GraphQLSchema,
+): Array<{ name: string; doc: (s: string) => { query: string; variables: Record<string, unknown> } }> {
   const out = [];
   for (const [kind, root] of [
     ['query', schema.getQueryType()],

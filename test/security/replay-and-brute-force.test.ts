@@ -1,4 +1,14 @@
-import { asAdmin, createMember, createOrg, errorCode, startTestApp, testDbKind, TEST_PASSWORD, type Principal, type TestApp } from '../support/harness';
+import {
+  asAdmin,
+  createMember,
+  createOrg,
+  errorCode,
+  startTestApp,
+  testDbKind,
+  TEST_PASSWORD,
+  type Principal,
+  type TestApp,
+} from '../support/harness';
 import { ACTIVATE, CREATE_USER, IMPERSONATE, ISSUE_RESET, STOP_IMPERSONATING, STRONG_PASSWORD } from '../support/accounts';
 import type { Org } from '../../src/entities';
 
@@ -30,9 +40,10 @@ describe(`replay and brute force (${testDbKind()})`, () => {
     const failures = async (): Promise<number> =>
       Number(
         (
-          await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND outcome = 'UNAUTHENTICATED' AND targetUserId = ?", [
-            m.user.id,
-          ])
+          await app.ds.query(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND outcome = 'UNAUTHENTICATED' AND targetUserId = ?",
+            [m.user.id],
+          )
         )[0].n,
       );
     // signIn is non-null and mutations run in order: the first failed guess nulls the whole
@@ -45,11 +56,14 @@ describe(`replay and brute force (${testDbKind()})`, () => {
       await app.gql(guesses(15, i * 100));
     }
     expect(await failures()).toBe(10);
-    const right = await app.gql('mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }', {
-      o: org.slug,
-      e: m.email,
-      p: TEST_PASSWORD,
-    });
+    const right = await app.gql(
+      'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      {
+        o: org.slug,
+        e: m.email,
+        p: TEST_PASSWORD,
+      },
+    );
     expect(errorCode(right)).toBe('RATE_LIMITED');
   });
 

@@ -51,9 +51,7 @@ describe('GraphQL limits (validation, before execution)', () => {
     expect(errorsOf('{ __type(name: "Node") { fields { type { ofType { fields { name } } } } } }')).toEqual([
       expect.stringMatching(/Introspection limit exceeded/),
     ]);
-    expect(errorsOf('{ a: __schema { queryType { name } } b: __schema { queryType { name } } }').join()).toMatch(
-      /at most one __schema/,
-    );
+    expect(errorsOf('{ a: __schema { queryType { name } } b: __schema { queryType { name } } }').join()).toMatch(/at most one __schema/);
     const deepOfType = `{ __schema { types { ${'ofType { '.repeat(15)}name${' }'.repeat(15)} } } }`;
     expect(errorsOf(deepOfType).join()).toMatch(/Introspection depth limit of 15 exceeded/);
   });
