@@ -1,3 +1,4 @@
+import { openDataSource } from '../../ormconfig';
 import { createConnection } from 'mysql2/promise';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../support/mariadb';
 import { asMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
@@ -5,11 +6,45 @@ import { asMember, createOrg, errorCode, startTestApp, testDbKind, type Principa
 const ME = '{ me { user { id } } }';
 
 /**
- * Database faults (ASVS V16 / fail securely; OWASP API8). Only meaningful where the database is
- * a separate server that can go away under a running process: MariaDB. (Embedded SQLite lives
- * in the process; a locked file is covered by its busy timeout and the generic error masking
- * of test/e2e/errors.test.ts.) This file therefore registers its tests in the mariadb project.
+ * Database faults (ASVS V16 / fail securely; OWASP API8). A server that goes away or freezes
+ * under a running process exists only for MariaDB. Embedded SQLite lives in the process; what
+ * can happen to it is another process (the CLI) holding the write lock: that case is tested on
+ * the sqlite project instead.
  */
+if (testDbKind() === 'sqlite') {
+  describe('database faults (sqlite)', () => {
+    let app: TestApp;
+    let member: Principal;
+    beforeAll(async () => {
+      app = await startTestApp();
+      member = await asMember(app, await createOrg(app));
+    }, 60_000);
+    afterAll(async () => {
+      await app.stop();
+    });
+
+    it('a write lock held by another process: writes fail after the busy timeout with a generic error, then work again', async () => {
+      // A second connection to the same file, as the CLI would have.
+      const other = await openDataSource(app.config.database);
+      await other.query('BEGIN EXCLUSIVE');
+      let r;
+      const started = Date.now();
+      try {
+        r = await member.gql('mutation { signOut }');
+      } finally {
+        await other.query('ROLLBACK');
+        await other.destroy();
+      }
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(errorCode(r)).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(r.errors)).not.toMatch(/SQLITE_BUSY|locked|sqlite/i);
+      // Nothing was written: the session still works, and signing out now succeeds.
+      expect((await member.gql(ME)).data?.me.user.id).toBe(String(member.user.id));
+      expect((await member.gql('mutation { signOut }')).data).toEqual({ signOut: true });
+    }, 30_000);
+  });
+}
+
 if (testDbKind() === 'mysql') {
   describe('database faults (mysql)', () => {
     let db: ThrowawayMariaDb;
