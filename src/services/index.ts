@@ -1,7 +1,9 @@
 import type { AppConfig } from '../config/config';
+import { SecretBox } from '../security/secret-box';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { MemberReadService } from './member-read.service';
+import { MfaService } from './mfa.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
 import { SessionService } from './session.service';
@@ -16,6 +18,7 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  mfa: MfaService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -26,5 +29,6 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
-  return { audit, sessions, throttle, auth, members, provisioning, notifications };
+  const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, mfa };
 }
