@@ -70,5 +70,7 @@ if (mariadbAvailable) {
 module.exports = {
   projects,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  // Per-project testTimeout is ignored by jest 30: it must be set here too.
+  testTimeout: 60_000,
   reporters: ['default'],
 };

@@ -49,7 +49,7 @@ export function mfaAttemptGuardPlugin(mfa: MfaService): ApolloServerPlugin<Graph
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, contextValue }) {
-          const n = countMfaVerificationFields(document, operation);
+          const n = operation ? countMfaVerificationFields(document, operation) : 0;
           if (n > 1) {
             const error = await mfa.refuseBatchedAttempts(contextValue, n);
             (error.extensions as Record<string, unknown>).http = { status: 400 };

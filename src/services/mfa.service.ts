@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../context';
 import type { SessionKindValue } from '../entities/session.entity';
-import { Membership, MfaFactor, RecoveryCode, User } from '../entities';
+import { type Membership, MfaFactor, RecoveryCode, User } from '../entities';
 import {
   BadUserInputError,
   ConflictError,

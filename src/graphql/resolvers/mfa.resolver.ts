@@ -37,7 +37,9 @@ export class MfaResolver {
   }
 
   @Authorized()
-  @Mutation(() => [String], { description: 'Replaces your recovery codes with 10 new ones (the old set is void). Needs a current TOTP code.' })
+  @Mutation(() => [String], {
+    description: 'Replaces your recovery codes with 10 new ones (the old set is void). Needs a current TOTP code.',
+  })
   regenerateRecoveryCodes(@Ctx() ctx: GraphQLContext, @Arg('code', () => String) code: string): Promise<string[]> {
     return this.services.mfa.regenerateRecoveryCodes(ctx, code);
   }
@@ -68,6 +70,9 @@ function asSignInResult(r: { status: string; token: string; expiresAt: Date }): 
   return { ...r, status: r.status as SignInStatus };
 }
 
-function asEnrollmentResult(r: { recoveryCodes: string[]; session: { status: string; token: string; expiresAt: Date } | null }): MfaEnrollmentResult {
+function asEnrollmentResult(r: {
+  recoveryCodes: string[];
+  session: { status: string; token: string; expiresAt: Date } | null;
+}): MfaEnrollmentResult {
   return { recoveryCodes: r.recoveryCodes, session: r.session && asSignInResult(r.session) };
 }
