@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Writable } from 'node:stream';
 import { Membership, Org } from '../../src/entities';
-import { errorCode, signIn, withToken, type Principal, type TestApp, type TestMember } from './harness';
+import { openDataSource } from '../../ormconfig';
+import { createLogger } from '../../src/logger';
+import { startServer } from '../../src/server';
+import { errorCode, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
 
 const run = promisify(execFile);
 
@@ -117,3 +121,40 @@ export async function deniedCount(app: TestApp, action: string, outcome: string,
 }
 
 export { errorCode };
+
+/**
+ * A second server process-alike on the SAME database (its own DataSource, pool and services),
+ * optionally with another MFA_ENCRYPTION_KEY: what a second instance behind a load balancer, or a
+ * misconfigured one, would do.
+ */
+export interface Sibling {
+  logs: string[];
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse>;
+  stop(): Promise<void>;
+}
+
+export async function startSibling(app: TestApp, mfaKeyHex?: string): Promise<Sibling> {
+  const config = { ...app.config, mfaEncryptionKey: mfaKeyHex ? Buffer.from(mfaKeyHex, 'hex') : app.config.mfaEncryptionKey };
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const ds = await openDataSource(config.database, { poolSize: 3 });
+  const server = await startServer({ config, log: createLogger('info', sink), dataSource: ds, runMigrations: false });
+  return {
+    logs,
+    async gql(query, variables, token) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: Record<string, any>; errors?: GqlResponse['errors'] };
+      return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+    },
+    stop: () => server.stop(2000),
+  };
+}
