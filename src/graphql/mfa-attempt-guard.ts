@@ -1,5 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type GraphQLError,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { MfaService } from '../services/mfa.service';
 import type { GraphQLContext } from './context';
 
@@ -51,9 +58,13 @@ export function mfaAttemptGuardPlugin(mfa: MfaService): ApolloServerPlugin<Graph
         async didResolveOperation({ document, operation, contextValue }) {
           const n = operation ? countMfaVerificationFields(document, operation) : 0;
           if (n > 1) {
-            const error = await mfa.refuseBatchedAttempts(contextValue, n);
-            (error.extensions as Record<string, unknown>).http = { status: 400 };
-            throw error;
+            try {
+              await mfa.refuseBatchedAttempts(contextValue, n);
+            } catch (error) {
+              // Thrown before execution, Apollo answers 500 unless the error names its status.
+              ((error as GraphQLError).extensions as Record<string, unknown>).http = { status: 400 };
+              throw error;
+            }
           }
         },
       };

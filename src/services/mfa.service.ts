@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../context';
 import type { SessionKindValue } from '../entities/session.entity';
-import { type Membership, MfaFactor, RecoveryCode, User } from '../entities';
+import { type Membership, MfaFactor, type Org, RecoveryCode, User } from '../entities';
 import {
   BadUserInputError,
   ConflictError,
@@ -136,7 +136,7 @@ export class MfaService {
       await this.audit.recordChange(tx, {
         action,
         targetUserId: s.principal.userId,
-        changes: { mfaEnrollment: { before: null, after: 'pending' }, expiresAt },
+        changes: { mfaEnrollment: 'pending', expiresAt },
       });
     });
     const uri = otpauthUri(user.email, secret);
@@ -269,13 +269,14 @@ export class MfaService {
    */
   async resetMember(ctx: RequestContext, userId: number): Promise<boolean> {
     const action = 'mfa.reset';
-    const s = await requireAdmin(ctx, this.audit, action, userId);
+    const target = Number.isSafeInteger(userId) && userId > 0 ? userId : null;
+    const s = await requireAdmin(ctx, this.audit, action, target);
     let membership: Membership;
     try {
       membership = (await loadMember(s, { id: userId })).membership;
     } catch (e) {
       if (e instanceof NotFoundError) {
-        await this.audit.recordDenied(s, { action, targetUserId: Number.isSafeInteger(userId) ? userId : null }, 'NOT_FOUND');
+        await this.audit.recordDenied(s, { action, targetUserId: target }, 'NOT_FOUND');
       }
       throw e;
     }
@@ -361,7 +362,12 @@ export class MfaService {
       );
       return ids.map((id) => Number(rows.find((r) => Number(r.membershipId) === id)?.n ?? 0));
     });
-    const [org, factor, remaining] = await Promise.all([loadCurrentOrg(s), factors.load(membership.id), codes.load(membership.id)]);
+    const orgs = requestLoader<number, Org>(s, 'mfa:org', (ids) => Promise.all(ids.map(() => loadCurrentOrg(s))));
+    const [org, factor, remaining] = await Promise.all([
+      orgs.load(s.principal.orgId),
+      factors.load(membership.id),
+      codes.load(membership.id),
+    ]);
     const now = new Date();
     const optedOut = isOptOutEffective(membership.mfaOptOut, membership.mfaOptOutUntil, now);
     const lockedUntil = factor?.lockedUntil && factor.lockedUntil > now ? factor.lockedUntil : null;
@@ -376,20 +382,23 @@ export class MfaService {
   }
 
   /**
-   * A GraphQL request carried `count` MFA-verification fields (aliases, fragments): it is refused
-   * before execution, and every one of them counts as a failed attempt on the caller's factor
-   * (rule 13), so six aliased guesses lock the factor instead of being tried.
+   * Refuses a request that carried `count` MFA-verification fields (aliases, fragments) before
+   * any of them runs: BAD_USER_INPUT. Each of them counts as a failed attempt on the caller's
+   * factor (rule 13), so six aliased guesses lock the factor instead of being tried.
    */
-  async refuseBatchedAttempts(ctx: RequestContext, count: number): Promise<BadUserInputError> {
-    const action = 'mfa.batched_attempts';
+  async refuseBatchedAttempts(ctx: RequestContext, count: number): Promise<never> {
     if (ctx.principal) {
       const factor = await this.factorOf(ctx, ctx.principal.membershipId);
       if (factor) {
         await this.recordFailures(ctx, factor.id, count);
       }
-      await this.audit.recordDenied(ctx, { action, targetUserId: ctx.principal.userId, changes: { fields: count } }, 'BATCH_REJECTED');
+      await this.audit.recordDenied(
+        ctx,
+        { action: 'mfa.batched_attempts', targetUserId: ctx.principal.userId, changes: { fields: count } },
+        'BATCH_REJECTED',
+      );
     }
-    return new BadUserInputError('One MFA code per request: a request may hold at most one MFA verification field.');
+    throw new BadUserInputError('One MFA code per request: a request may hold at most one MFA verification field.');
   }
 
   /* --------------------------------------------------------------------------------------- */
