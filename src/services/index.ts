@@ -3,6 +3,7 @@ import { SecretBox } from '../security/secret-box';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { MemberReadService } from './member-read.service';
+import { MembershipService } from './membership.service';
 import { MfaService } from './mfa.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
@@ -18,6 +19,7 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  memberships: MembershipService;
   mfa: MfaService;
 }
 
@@ -29,6 +31,7 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
+  const memberships = new MembershipService(audit, sessions, notifications);
   const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, mfa };
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, mfa };
 }
