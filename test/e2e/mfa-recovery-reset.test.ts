@@ -233,6 +233,63 @@ describe(`MFA recovery codes and reset (${testDbKind()})`, () => {
     expect((await signIn(app, org, m.email)).status).toBe('MFA_REQUIRED');
   });
 
+  /** Makes the audit insert of one action fail inside the change's transaction (a late failure). */
+  async function failAuditOf(action: string): Promise<() => Promise<void>> {
+    if (testDbKind() === 'sqlite') {
+      await app.ds.query(
+        `CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events WHEN NEW.action = '${action}' AND NEW.outcome = 'success'
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+      );
+    } else {
+      await app.ds.query(
+        `CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW
+         BEGIN IF NEW.action = '${action}' AND NEW.outcome = 'success' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; END IF; END`,
+      );
+    }
+    return async () => {
+      await app.ds.query('DROP TRIGGER fail_audit');
+    };
+  }
+
+  it('reset: factor, codes, sessions, notification and audit commit together or not at all', async () => {
+    const { org, admin } = await enforcingOrgWithAdmin();
+    const m = await createMember(app, org);
+    const { full } = await enroll(app, org, m);
+    const restore = await failAuditOf('mfa.reset');
+    try {
+      expect(errorCode(await admin.gql(RESET, { u: String(m.user.id) }))).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await restore();
+    }
+    expect((await factorRow(app, m.membership.id))!.confirmedAt).not.toBeNull();
+    expect(await count('SELECT COUNT(*) AS n FROM recovery_codes WHERE membershipId = ?', [m.membership.id])).toBe(10);
+    expect(await outbox(m.user.id, 'mfa_reset')).toBe(0);
+    expect((await full.gql(ME_MFA)).data!.me.mfa.enrolled).toBe(true);
+    expect((await admin.gql(RESET, { u: String(m.user.id) })).data!.resetMfa).toBe(true);
+    expect(await outbox(m.user.id, 'mfa_reset')).toBe(1);
+  });
+
+  it('enrollment: confirmation, recovery codes, notification and the new session commit together or not at all', async () => {
+    const org = await createOrg(app, { mfaRequired: true });
+    const m = await createMember(app, org);
+    const p = withToken(app, m, (await signIn(app, org, m.email)).token);
+    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const restore = await failAuditOf('mfa.factor_confirmed');
+    try {
+      expect(errorCode(await p.gql(VALIDATE, { c: await oathtool(secret) }))).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await restore();
+    }
+    const row = await factorRow(app, m.membership.id);
+    expect(row!.confirmedAt).toBeNull();
+    expect(row!.lastAcceptedStep).toBeNull();
+    expect(await count('SELECT COUNT(*) AS n FROM recovery_codes WHERE membershipId = ?', [m.membership.id])).toBe(0);
+    expect(await outbox(m.user.id, 'mfa_factor_added')).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM sessions WHERE membershipId = ? AND kind = 'full'", [m.membership.id])).toBe(0);
+    // Nothing was spent: the same code still confirms.
+    expect((await p.gql(VALIDATE, { c: await oathtool(secret) })).data!.validateMfaCode.session.status).toBe('SIGNED_IN');
+  });
+
   it('audit rows, outbox rows and logs never hold a secret, code, recovery code or token', async () => {
     const { org, admin } = await enforcingOrgWithAdmin();
     const m = await createMember(app, org);
