@@ -12,7 +12,7 @@ import {
   assertThat,
 } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { rawExecute, rawQuery } from '../db/raw';
+import { isUniqueViolation, rawExecute, rawQuery } from '../db/raw';
 import type { SecretBox } from '../security/secret-box';
 import { isWellFormedTotpCode, matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../security/totp';
 import { hashRecoveryCode, newRecoveryCodes, normaliseRecoveryCode } from '../security/recovery-codes';
@@ -73,13 +73,6 @@ class AttemptRefused extends Error {
 
 /** GCM additional data: a sealed secret only opens on its own membership's factor row. */
 const secretContext = (membershipId: number): string => `mfa_factors:${membershipId}`;
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = err.code ?? err.driverError?.code ?? '';
-  const errno = err.errno ?? err.driverError?.errno;
-  return errno === 1062 || code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
-}
 
 /**
  * Org-level TOTP MFA (PRODUCT.md rules 9-16b): enrollment, sign-in challenge, recovery codes,
