@@ -11,6 +11,7 @@ import {
 } from '../support/harness';
 import { CREATE_USER, DELETE_USER, IMPERSONATE, ISSUE_RESET, tableCounts, UPDATE_USER } from '../support/accounts';
 import { UPDATE_MEMBERSHIP } from '../support/membership';
+import { RESET } from '../support/mfa';
 import type { Org } from '../../src/entities';
 
 /**
@@ -47,6 +48,7 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     ['deleteUser', DELETE_USER, { id: userId }],
     ['issuePasswordReset', ISSUE_RESET, { id: userId }],
     ['impersonate', IMPERSONATE, { id: userId }],
+    ['resetMfa', RESET, { u: userId }],
   ];
 
   it('BOLA: an admin of org A gets NOT_FOUND for a user of org B, exactly as for a missing id, and nothing changes', async () => {

@@ -1,4 +1,15 @@
-import { asAdmin, createOrg, startTestApp, testDbKind, TEST_PASSWORD, type Principal, type TestApp } from '../support/harness';
+import {
+  asAdmin,
+  createMember,
+  createOrg,
+  signIn,
+  startTestApp,
+  testDbKind,
+  TEST_PASSWORD,
+  type Principal,
+  type TestApp,
+} from '../support/harness';
+import { clock, GENERATE, oathtool, VALIDATE, VERIFY } from '../support/mfa';
 import { ACTIVATE, CHANGE_PASSWORD, CREATE_USER, IMPERSONATE, ISSUE_RESET, STRONG_PASSWORD } from '../support/accounts';
 import type { Org } from '../../src/entities';
 
@@ -83,6 +94,49 @@ describe(`logging (${testDbKind()})`, () => {
       expect({ secret: s.slice(0, 6), found: all.includes(s) }).toEqual({ secret: s.slice(0, 6), found: false });
     }
     expect(all).not.toMatch(/authorization"\s*:\s*"Bearer/i);
+  });
+
+  it('no TOTP secret, otpauth URI, code, recovery code or token appears in the log of sign-in + MFA enrollment + verify', async () => {
+    clock.install();
+    try {
+      const mfaOrg = await createOrg(app, { mfaRequired: true });
+      const m = await createMember(app, mfaOrg);
+      const secrets: string[] = [];
+      const enrollment = await signIn(app, mfaOrg, m.email, m.password);
+      expect(enrollment.status).toBe('MFA_ENROLLMENT_REQUIRED');
+      secrets.push(enrollment.token);
+      const gen = await app.gql(GENERATE, {}, enrollment.token);
+      const { secret, otpauthUri, qrCodeDataUrl } = gen.data!.generateMfaTempSecret as Record<string, string>;
+      secrets.push(secret, otpauthUri, qrCodeDataUrl.slice(30, 90));
+      const enrollCode = await oathtool(secret);
+      const validated = await app.gql(VALIDATE, { c: enrollCode }, enrollment.token);
+      const { recoveryCodes, session } = validated.data!.validateMfaCode as { recoveryCodes: string[]; session: { token: string } };
+      secrets.push(enrollCode, session.token, ...recoveryCodes);
+
+      clock.nextStep();
+      const challenge = await signIn(app, mfaOrg, m.email, m.password);
+      expect(challenge.status).toBe('MFA_REQUIRED');
+      secrets.push(challenge.token);
+      await app.gql(VERIFY, { c: '000000' === enrollCode ? '111111' : '000000' }, challenge.token);
+      const code = await oathtool(secret);
+      const verified = await app.gql(VERIFY, { c: code }, challenge.token);
+      secrets.push(code, verified.data!.verifyMfa.token as string);
+      // A recovery code at a second sign-in.
+      const again = await signIn(app, mfaOrg, m.email, m.password);
+      const recovered = await app.gql(VERIFY, { c: recoveryCodes[0] }, again.token);
+      expect(recovered.data?.verifyMfa.status).toBe('SIGNED_IN');
+      secrets.push(again.token, recovered.data!.verifyMfa.token as string);
+
+      const all = app.logs.join('\n');
+      expect(all).toContain('graphql operation');
+      for (const s of secrets) {
+        expect({ secret: s.slice(0, 8), found: all.includes(s) }).toEqual({ secret: s.slice(0, 8), found: false });
+      }
+      // Not even in another encoding (the base32 secret in lower case, the code inside JSON).
+      expect(all.toLowerCase()).not.toContain(secret.toLowerCase());
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it('user-supplied strings cannot forge log lines (newlines and JSON in an operation name, an email, a request id)', async () => {

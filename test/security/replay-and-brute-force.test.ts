@@ -11,6 +11,7 @@ import {
 } from '../support/harness';
 import { ACTIVATE, CREATE_USER, IMPERSONATE, ISSUE_RESET, STOP_IMPERSONATING, STRONG_PASSWORD } from '../support/accounts';
 import type { Org } from '../../src/entities';
+import { challenge, clock, deniedCount, enroll, factorRow, oathtool, VERIFY } from '../support/mfa';
 
 /**
  * OWASP API2 (broken authentication) and API6 (sensitive business flows): one-time secrets work
@@ -92,5 +93,46 @@ describe(`replay and brute force (${testDbKind()})`, () => {
     expect((await app.gql(STOP_IMPERSONATING, {}, token)).data?.stopImpersonating).toBe(true);
     expect(errorCode(await app.gql('{ me { user { id } } }', {}, token))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(STOP_IMPERSONATING, {}, token))).toBe('UNAUTHENTICATED');
+  });
+
+  describe('MFA codes', () => {
+    beforeAll(() => clock.install());
+    afterAll(() => clock.uninstall());
+
+    it('a TOTP code is accepted once; its replay is refused and audited as REPLAY', async () => {
+      const mfaOrg = await createOrg(app, { mfaRequired: true });
+      const m = await createMember(app, mfaOrg);
+      const { secret } = await enroll(app, mfaOrg, m);
+      clock.nextStep();
+      const code = await oathtool(secret);
+      const first = await challenge(app, mfaOrg, m);
+      expect((await first.gql(VERIFY, { c: code })).data?.verifyMfa.status).toBe('SIGNED_IN');
+      const second = await challenge(app, mfaOrg, m);
+      const replay = await second.gql(VERIFY, { c: code });
+      expect(errorCode(replay)).toBe('BAD_USER_INPUT');
+      expect(await deniedCount(app, 'mfa.verify', 'REPLAY', m.user.id)).toBe(1);
+    });
+
+    it('MFA guesses cannot be multiplied: two verification fields (aliases) or an array batch are refused; the aliases still count as attempts', async () => {
+      const mfaOrg = await createOrg(app, { mfaRequired: true });
+      const m = await createMember(app, mfaOrg);
+      await enroll(app, mfaOrg, m);
+      clock.nextStep();
+      const c = await challenge(app, mfaOrg, m);
+      const aliased = await c.gql('mutation { a: verifyMfa(code: "000000") { token } b: verifyMfa(code: "111111") { token } }');
+      expect(errorCode(aliased)).toBe('BAD_USER_INPUT');
+      const batch = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
+        body: JSON.stringify([
+          { query: 'mutation { verifyMfa(code: "000000") { token } }' },
+          { query: 'mutation { verifyMfa(code: "111111") { token } }' },
+        ]),
+      });
+      expect(batch.status).toBe(400);
+      // Rule 13: each alias counts as an attempt (2), none was checked; the array never got that far.
+      const factor = await factorRow(app, m.membership.id);
+      expect(Number(factor!.failedAttempts)).toBe(2);
+    });
   });
 });

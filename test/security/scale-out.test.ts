@@ -1,4 +1,5 @@
 import { freshDatabase, testDbKind, TEST_PASSWORD, type FreshDatabase } from '../support/harness';
+import { oathtool, VERIFY } from '../support/mfa';
 import { arrange, spawnServer, type Arranger, type SpawnedServer } from '../support/processes';
 import type { Org } from '../../src/entities';
 
@@ -71,6 +72,39 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
       expect(new Set(tokens).size).toBe(4);
       for (const t of tokens) {
         expect((await b.gql(ME, {}, t)).body.data.me.user.id).toBe(String(m.userId));
+      }
+    });
+
+    it('MFA: a code accepted by A is refused by B (replay), and wrong codes on A and B lock the factor on both', async () => {
+      const m = await member();
+      const signed = await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
+      const full = signed.body.data.signIn.token as string;
+      const gen = await a.gql('mutation { generateMfaTempSecret { secret } }', {}, full);
+      const secret = gen.body.data.generateMfaTempSecret.secret as string;
+      const used = await oathtool(secret, Date.now());
+      const validated = await a.gql('mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }', { c: used }, full);
+      expect(validated.body.data.validateMfaCode.recoveryCodes).toHaveLength(10);
+      await arr.ds.query('UPDATE orgs SET mfaRequired = ? WHERE id = ?', [true, org.id]);
+      try {
+        const onB = await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
+        expect(onB.body.data.signIn.status).toBe('MFA_REQUIRED');
+        const replay = await b.gql(VERIFY, { c: used }, onB.body.data.signIn.token);
+        expect(code(replay)).toBe('BAD_USER_INPUT');
+        expect(replay.body.errors[0].message).toMatch(/already been used/);
+
+        // Lockout: the replay on B was failure 1; 4 wrong codes alternating between the processes
+        // make 5, and the factor is locked for both, even for the right code.
+        const challengeA = (await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })).body.data.signIn.token as string;
+        const challengeB = (await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })).body.data.signIn.token as string;
+        const wrong = used === '000000' ? '111111' : '000000';
+        for (let i = 0; i < 4; i++) {
+          expect(code(await (i % 2 ? b : a).gql(VERIFY, { c: wrong }, i % 2 ? challengeB : challengeA))).toBe('BAD_USER_INPUT');
+        }
+        const fresh = await oathtool(secret, Date.now());
+        expect(code(await a.gql(VERIFY, { c: fresh }, challengeA))).toBe('RATE_LIMITED');
+        expect(code(await b.gql(VERIFY, { c: fresh }, challengeB))).toBe('RATE_LIMITED');
+      } finally {
+        await arr.ds.query('UPDATE orgs SET mfaRequired = ? WHERE id = ?', [false, org.id]);
       }
     });
   });
