@@ -33,6 +33,8 @@ export const GRAPHQL_LIMITS = {
   maxTokens: 2000,
   /** Cost: 1 per scalar, 2 per object, multiplied by `first`/`last` of each list field. */
   maxCost: 10_000,
+  /** The page size assumed for a list field whose `first` is omitted and has no schema default. */
+  assumedPageSize: 100,
   /** Elements of any list in the variables. */
   maxListLength: 1000,
   /** Depth of an introspection selection (the full standard introspection query is 15). */
@@ -105,8 +107,8 @@ export const introspectionLimitRule: ValidationRule = (context: ValidationContex
 
 /**
  * Prices list fields by the `first`/`last` they will really run with: armor's cost rule reads only
- * literal arguments, so variables (and the schema default when the argument is omitted) are
- * substituted first. Runs after validation, before execution.
+ * literal arguments, so variables (and, when the argument is omitted, the schema default or
+ * assumedPageSize) are substituted first. Runs after validation, before execution.
  */
 export function documentWithPageSizes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
   const typeInfo = new TypeInfo(schema);
@@ -141,13 +143,13 @@ export function documentWithPageSizes(schema: GraphQLSchema, document: DocumentN
             continue;
           }
           const given = node.arguments?.find((a) => a.name.value === name);
-          let value: unknown = argDef.defaultValue;
-          if (given?.value.kind === Kind.VARIABLE) {
-            const v = given.value.name.value;
-            value = v in variables ? variables[v] : variableDefaults.get(v);
-          } else if (given) {
+          if (given && given.value.kind !== Kind.VARIABLE) {
             continue;
           }
+          const v = given?.value.kind === Kind.VARIABLE ? given.value.name.value : undefined;
+          let value: unknown = v === undefined ? undefined : v in variables ? variables[v] : variableDefaults.get(v);
+          // Omitted or null: the schema default, else the resolvers' default page size (not 1).
+          value ??= argDef.defaultValue ?? (name === 'first' ? GRAPHQL_LIMITS.assumedPageSize : undefined);
           if (typeof value === 'number') {
             args.push(literal(name, value));
             changed = true;

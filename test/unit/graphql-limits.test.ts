@@ -80,6 +80,13 @@ describe('GraphQL cost (with the variables, before execution)', () => {
     expect(await costOf('query($n: Int = 400) { nodes(first: $n) { items { id } } }')).toMatch(/Cost limit/);
   });
 
+  it('an omitted or null first without a schema default is priced at the assumed page size (100), not 1', async () => {
+    // nodes(first) has no default: 100 x (2 + 200 x 3) = 60,200
+    expect(await costOf('{ nodes { items(first: 200) { id } } }')).toMatch(/Cost limit/);
+    expect(await costOf('query($n: Int) { nodes(first: $n) { items(first: 200) { id } } }', { n: null })).toMatch(/Cost limit/);
+    expect(await costOf('{ nodes(first: 1) { items(first: 200) { id } } }')).toBeNull();
+  });
+
   it('substitutes page sizes into a copy of the document', () => {
     const doc: DocumentNode = parse('query($n: Int) { nodes(first: $n) { items { id } } }');
     const out = documentWithPageSizes(schema, doc, { n: 7 });
