@@ -50,6 +50,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const app = createExpressApp({ config, dataSource, services, apollo, log, isDraining: () => draining });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
+  // Slow-client limits (slowloris): headers within 10 s, the whole request within 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   // In-flight requests, so a stop can end as soon as the last one is answered.
   let inFlight = 0;
   let onIdle: (() => void) | undefined;
