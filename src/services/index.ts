@@ -1,11 +1,15 @@
 import type { AppConfig } from '../config/config';
+import { AuditReadService } from './audit-read.service';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
+import { deriveCursorKey } from './cursor';
 import { MemberReadService } from './member-read.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
+import { RoleService } from './role.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
+import { UserDirectoryService } from './user-directory.service';
 
 /** Every service, wired with plain constructor arguments in this one place. */
 export interface Services {
@@ -16,6 +20,9 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  directory: UserDirectoryService;
+  roles: RoleService;
+  auditTrail: AuditReadService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -26,5 +33,9 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
-  return { audit, sessions, throttle, auth, members, provisioning, notifications };
+  const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
+  const directory = new UserDirectoryService(members, audit, cursorKey);
+  const roles = new RoleService(audit, cursorKey);
+  const auditTrail = new AuditReadService(audit, cursorKey);
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, directory, roles, auditTrail };
 }
