@@ -35,8 +35,9 @@ export function decodeCursor(key: CursorKey, binding: string, cursor: string): u
   if (!m) {
     return null;
   }
-  const expected = tag(key, binding, m[1]);
-  const given = Buffer.from(m[2], 'base64url');
+  // Compare the canonical text form: base64url decoding ignores the last character's spare bits.
+  const expected = Buffer.from(tag(key, binding, m[1]).toString('base64url'));
+  const given = Buffer.from(m[2]);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return null;
   }
