@@ -71,6 +71,22 @@ export const SORT_COLUMN: Record<MemberSortField, string> = {
 };
 
 const NULLABLE_SORT = new Set<string>(['lastLoginAt']);
+const DATE_SORT = new Set<string>(['lastLoginAt', 'createdAt']);
+
+/**
+ * mysql2 reads DATETIME(6) as a JS Date, which keeps milliseconds only: a cursor made from it
+ * would sit before rows of the same millisecond and repeat them. On MySQL the page therefore
+ * also returns date sort keys as full-precision text (SQLite stores that text already).
+ */
+function seekKeyColumn(dialect: Dialect, column: string): string {
+  return dialect === 'mysql' && DATE_SORT.has(column) ? `, DATE_FORMAT(m.${column}, '%Y-%m-%d %H:%i:%s.%f') AS seekKey` : '';
+}
+
+/** The seek position after a row of memberPageSql: its sort key exactly as stored, and its userId. */
+export function seekOf(sort: MemberSort, row: Record<string, unknown>): Seek {
+  const raw = row.seekKey ?? row[SORT_COLUMN[sort.field]];
+  return { k: raw === null || raw === undefined ? null : (raw as string | Date), id: Number(row.userId) };
+}
 
 export const MEMBERSHIP_COLUMNS = [
   'id',
@@ -246,7 +262,7 @@ function orderBy(sort: MemberSort, alias: string, keyIsNull = false): string {
 export function memberPageSql(q: MemberQuery, seek: Seek | null, limit: number, offset: number, dialect: Dialect): Sql {
   const params: Record<string, unknown> = {};
   const base = baseConditions(q, params);
-  const cols = MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ');
+  const cols = MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ') + seekKeyColumn(dialect, SORT_COLUMN[q.sort.field]);
   const branches: Array<{ from: string; where: string[]; keyIsNull: boolean }> = [];
   for (const s of searchBranches(q, dialect, params, true)) {
     for (const k of seekBranches(q.sort, seek, params)) {

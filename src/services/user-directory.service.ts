@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
 import { requireAdmin } from './guards';
 import {
   MEMBER_SORT_FIELDS,
-  SORT_COLUMN,
+  seekOf,
   memberCountSql,
   memberPageSql,
   dialectOf,
@@ -273,7 +273,6 @@ export class UserDirectoryService {
     const s = await requireAdmin(ctx, this.audit, 'users.export');
     const query = await this.normalise(s, args);
     const orgId = s.principal.orgId;
-    const col = SORT_COLUMN[query.sort.field];
     let seek: Seek | null = null;
     for (;;) {
       const { sql, params } = memberPageSql(query, seek, EXPORT_BATCH, 0, dialectOf(s));
@@ -304,8 +303,7 @@ export class UserDirectoryService {
       if (rows.length < EXPORT_BATCH) {
         return;
       }
-      const lastRow = rows[rows.length - 1];
-      seek = { k: (lastRow[col] as string | Date | null) ?? null, id: Number(lastRow.userId) };
+      seek = seekOf(query.sort, rows[rows.length - 1]);
     }
   }
 
@@ -350,8 +348,8 @@ export class UserDirectoryService {
   }
 
   private encodeSeek(q: MemberQuery, row: Record<string, unknown>): string {
-    const k = row[SORT_COLUMN[q.sort.field]];
-    const payload = k instanceof Date ? { k: k.toISOString(), d: 1, id: Number(row.userId) } : { k: k ?? null, id: Number(row.userId) };
+    const { k, id } = seekOf(q.sort, row);
+    const payload = k instanceof Date ? { k: k.toISOString(), d: 1, id } : { k, id };
     return encodeCursor(this.cursorKey, this.binding(q), payload);
   }
 

@@ -8,6 +8,7 @@ import {
   errorCode,
   startTestApp,
   testDbKind,
+  type GqlResponse,
   type Principal,
   type TestApp,
   type TestMember,
@@ -63,7 +64,7 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 100; i++) {
-      const r = await p.gql<{ users: Page }>(PAGE, { ...vars, first, after });
+      const r: GqlResponse<{ users: Page }> = await p.gql<{ users: Page }>(PAGE, { ...vars, first, after });
       expect(r.errors).toBeUndefined();
       ids.push(...r.data!.users.nodes.map((n) => n.id));
       if (!r.data!.users.pageInfo.hasNextPage) {
