@@ -47,3 +47,28 @@ export function decodeCursor(key: CursorKey, binding: string, cursor: string): u
     return null;
   }
 }
+
+/** A keyset position: the last row's sort key (text, a Date, or null) and its id. */
+export interface SeekPosition {
+  k: string | Date | null;
+  id: number;
+}
+
+/** Encodes a keyset position; a Date key keeps its type through the round trip. */
+export function encodeSeek(key: CursorKey, binding: string, seek: SeekPosition): string {
+  const { k, id } = seek;
+  return encodeCursor(key, binding, k instanceof Date ? { k: k.toISOString(), d: 1, id } : { k, id });
+}
+
+/** The keyset position, or null when the cursor is not a valid one for this binding. */
+export function decodeSeek(key: CursorKey, binding: string, cursor: string): SeekPosition | null {
+  const p = decodeCursor(key, binding, cursor) as { k?: unknown; d?: unknown; id?: unknown } | null;
+  if (!p || typeof p !== 'object' || !Number.isSafeInteger(p.id) || !(p.k === null || typeof p.k === 'string')) {
+    return null;
+  }
+  if (p.d !== undefined) {
+    const d = p.d === 1 && typeof p.k === 'string' ? new Date(p.k) : null;
+    return d && !Number.isNaN(d.getTime()) ? { k: d, id: p.id as number } : null;
+  }
+  return { k: p.k, id: p.id as number };
+}

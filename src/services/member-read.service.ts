@@ -35,53 +35,57 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
   return m;
 }
 
-function groupBy<T>(rows: Array<{ userId: unknown } & T>, map: (r: T) => unknown): Map<number, unknown[]> {
-  const out = new Map<number, unknown[]>();
-  for (const r of rows) {
-    const id = Number(r.userId);
-    const list = out.get(id) ?? [];
-    list.push(map(r));
-    out.set(id, list);
-  }
-  return out;
-}
-
 /*
  * Batch readers: one statement for any number of users (callers keep batches at or under 1000).
  * Used by the per-request DataLoaders below (GraphQL fields) and by the CSV iterator directly.
  */
 
-/** Current roles (assignment not removed) of each user in the org, by name. */
-export async function rolesByUser(manager: EntityManager, orgId: number, userIds: readonly number[]): Promise<Map<number, Role[]>> {
+/** Runs a `userId, id, name, createdAt` query and groups the named rows (roles or groups) by user. */
+async function namedByUser<T extends Role | UserGroup>(
+  manager: EntityManager,
+  orgId: number,
+  userIds: readonly number[],
+  make: () => T,
+  sql: string,
+): Promise<Map<number, T[]>> {
+  const out = new Map<number, T[]>();
   if (userIds.length === 0) {
-    return new Map();
+    return out;
   }
-  const rows = await rawQuery<{ userId: unknown; id: unknown; name: string; createdAt: unknown }>(
+  const rows = await rawQuery<{ userId: unknown; id: unknown; name: string; createdAt: unknown }>(manager, sql, {
+    orgId,
+    ids: [...userIds],
+  });
+  for (const r of rows) {
+    const list = out.get(Number(r.userId)) ?? [];
+    list.push(Object.assign(make(), { id: Number(r.id), orgId, name: r.name, createdAt: toDate(r.createdAt)! }));
+    out.set(Number(r.userId), list);
+  }
+  return out;
+}
+
+/** Current roles (assignment not removed) of each user in the org, by name. */
+export function rolesByUser(manager: EntityManager, orgId: number, userIds: readonly number[]): Promise<Map<number, Role[]>> {
+  return namedByUser(
     manager,
+    orgId,
+    userIds,
+    () => new Role(),
     `SELECT ra.userId, r.id, r.name, r.createdAt FROM role_assignments ra JOIN roles r ON r.id = ra.roleId
       WHERE ra.orgId = :orgId AND ra.userId IN (:...ids) AND ra.removedAt IS NULL ORDER BY r.name, r.id`,
-    { orgId, ids: [...userIds] },
   );
-  return groupBy(rows, (r) => Object.assign(new Role(), { id: Number(r.id), orgId, name: r.name, createdAt: toDate(r.createdAt)! })) as Map<
-    number,
-    Role[]
-  >;
 }
 
 /** Groups of each user in the org, by name. */
-export async function groupsByUser(manager: EntityManager, orgId: number, userIds: readonly number[]): Promise<Map<number, UserGroup[]>> {
-  if (userIds.length === 0) {
-    return new Map();
-  }
-  const rows = await rawQuery<{ userId: unknown; id: unknown; name: string; createdAt: unknown }>(
+export function groupsByUser(manager: EntityManager, orgId: number, userIds: readonly number[]): Promise<Map<number, UserGroup[]>> {
+  return namedByUser(
     manager,
+    orgId,
+    userIds,
+    () => new UserGroup(),
     `SELECT gm.userId, g.id, g.name, g.createdAt FROM user_group_members gm JOIN user_groups g ON g.id = gm.groupId
       WHERE gm.orgId = :orgId AND gm.userId IN (:...ids) ORDER BY g.name, g.id`,
-    { orgId, ids: [...userIds] },
   );
-  return groupBy(rows, (r) =>
-    Object.assign(new UserGroup(), { id: Number(r.id), orgId, name: r.name, createdAt: toDate(r.createdAt)! }),
-  ) as Map<number, UserGroup[]>;
 }
 
 /** Users of the org whose membership has a confirmed MFA factor. */
@@ -96,6 +100,22 @@ export async function mfaEnrolledUsers(manager: EntityManager, orgId: number, us
     { orgId, ids: [...userIds] },
   );
   return new Set(rows.map((r) => Number(r.userId)));
+}
+
+/** One value per user of the session's org, read for all users of the request in one batch. */
+function perUser<V>(
+  ctx: RequestContext,
+  name: string,
+  userId: number,
+  read: (manager: EntityManager, orgId: number, ids: readonly number[]) => Promise<(id: number) => V>,
+): Promise<V> {
+  const s = requireSession(ctx);
+  const orgId = s.principal.orgId;
+  const loader = requestLoader<number, V>(s, `${name}:${orgId}`, async (ids) => {
+    const get = await read(s.manager, orgId, ids);
+    return ids.map(get);
+  });
+  return loader.load(userId);
 }
 
 /** Batched reads of per-member data in the session's org (used by list and object fields). */
@@ -128,36 +148,27 @@ export class MemberReadService {
   }
 
   /** The user's current roles in the caller's org. */
-  async rolesOf(ctx: RequestContext, userId: number): Promise<Role[]> {
-    const s = requireSession(ctx);
-    const orgId = s.principal.orgId;
-    const loader = requestLoader<number, Role[]>(s, `roles:${orgId}`, async (ids) => {
-      const byUser = await rolesByUser(s.manager, orgId, ids);
-      return ids.map((id) => byUser.get(id) ?? []);
+  rolesOf(ctx: RequestContext, userId: number): Promise<Role[]> {
+    return perUser(ctx, 'roles', userId, async (manager, orgId, ids) => {
+      const byUser = await rolesByUser(manager, orgId, ids);
+      return (id) => byUser.get(id) ?? [];
     });
-    return loader.load(userId);
   }
 
   /** The user's groups in the caller's org. */
-  async groupsOf(ctx: RequestContext, userId: number): Promise<UserGroup[]> {
-    const s = requireSession(ctx);
-    const orgId = s.principal.orgId;
-    const loader = requestLoader<number, UserGroup[]>(s, `groups:${orgId}`, async (ids) => {
-      const byUser = await groupsByUser(s.manager, orgId, ids);
-      return ids.map((id) => byUser.get(id) ?? []);
+  groupsOf(ctx: RequestContext, userId: number): Promise<UserGroup[]> {
+    return perUser(ctx, 'groups', userId, async (manager, orgId, ids) => {
+      const byUser = await groupsByUser(manager, orgId, ids);
+      return (id) => byUser.get(id) ?? [];
     });
-    return loader.load(userId);
   }
 
   /** Whether the user's membership in the caller's org has a confirmed MFA factor. */
-  async mfaEnrolledOf(ctx: RequestContext, userId: number): Promise<boolean> {
-    const s = requireSession(ctx);
-    const orgId = s.principal.orgId;
-    const loader = requestLoader<number, boolean>(s, `mfaEnrolled:${orgId}`, async (ids) => {
-      const enrolled = await mfaEnrolledUsers(s.manager, orgId, ids);
-      return ids.map((id) => enrolled.has(id));
+  mfaEnrolledOf(ctx: RequestContext, userId: number): Promise<boolean> {
+    return perUser(ctx, 'mfaEnrolled', userId, async (manager, orgId, ids) => {
+      const enrolled = await mfaEnrolledUsers(manager, orgId, ids);
+      return (id) => enrolled.has(id);
     });
-    return loader.load(userId);
   }
 
   /**

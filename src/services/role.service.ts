@@ -1,10 +1,10 @@
 import type { RequestContext, SessionContext } from '../context';
-import { Role, RoleAssignment, UserGroup, UserGroupMember } from '../entities';
+import { Role, UserGroup, UserGroupMember } from '../entities';
 import { BadUserInputError, ConflictError, NotFoundError, assertThat } from '../errors';
 import { rawExecute, rawQuery, toDate } from '../db/raw';
 import { withTransaction } from '../db/transaction';
 import type { AuditService } from './audit.service';
-import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { decodeSeek, encodeSeek, type CursorKey, type SeekPosition } from './cursor';
 import { requireAdmin } from './guards';
 import { dialectOf, tableWithIndex } from './member-query';
 import { loadMember } from './tenancy';
@@ -93,7 +93,12 @@ export class RoleService {
           id: Number(rows[0].id),
         });
       } else {
-        await tx.manager.insert(RoleAssignment, { orgId: s.principal.orgId, roleId, userId, assignedAt: now, removedAt: null });
+        // updatedAt from the same clock as assignedAt/removedAt (the feeds compare them with `since`).
+        await rawExecute(
+          tx.manager,
+          'INSERT INTO role_assignments (orgId, roleId, userId, assignedAt, removedAt, updatedAt) VALUES (:orgId, :roleId, :userId, :now, NULL, :now)',
+          { orgId: s.principal.orgId, roleId, userId, now },
+        );
       }
       await this.audit.recordChange(tx, { action: 'role.assign', targetUserId: userId, changes: { role: { before: null, after: role } } });
       return true;
@@ -185,7 +190,11 @@ export class RoleService {
         ORDER BY ra.removedAt, ra.userId LIMIT ${first + 1}`,
       params,
     );
-    return this.feedPage(rows, first, binding, (r) => ({ userId: Number(r.userId), at: toDate(r.removedAt)!, k: r.removedAt }));
+    return this.feedPage(rows, first, binding, (r) => ({
+      userId: Number(r.userId),
+      at: toDate(r.removedAt)!,
+      k: r.removedAt as string | Date,
+    }));
   }
 
   /**
@@ -279,30 +288,19 @@ export class RoleService {
     return { s, roleId, since, first };
   }
 
-  private decodeFeedCursor(
-    binding: string,
-    after: string | null | undefined,
-    withKey: boolean,
-  ): { k: Date | string | null; id: number } | null {
+  private decodeFeedCursor(binding: string, after: string | null | undefined, withKey: boolean): SeekPosition | null {
     if (after === null || after === undefined) {
       return null;
     }
-    const p = decodeCursor(this.cursorKey, binding, after) as { k?: unknown; d?: unknown; id?: unknown } | null;
-    const ok = !!p && Number.isSafeInteger(p.id) && (!withKey || typeof p.k === 'string');
-    assertThat(ok, () => new BadUserInputError('after is not a cursor of this feed.', 'after'));
-    return { k: p!.d === 1 ? new Date(p!.k as string) : ((p!.k as string | undefined) ?? null), id: p!.id as number };
+    const seek = decodeSeek(this.cursorKey, binding, after);
+    assertThat(seek && (!withKey || seek.k !== null), () => new BadUserInputError('after is not a cursor of this feed.', 'after'));
+    return seek;
   }
 
-  private feedPage<R>(rows: R[], first: number, binding: string, map: (r: R) => FeedEntry & { k: unknown }): FeedPage {
+  private feedPage<R>(rows: R[], first: number, binding: string, map: (r: R) => FeedEntry & { k: string | Date | null }): FeedPage {
     const entries = rows.slice(0, first).map(map);
     const last = entries[entries.length - 1];
-    const endCursor = last
-      ? encodeCursor(
-          this.cursorKey,
-          binding,
-          last.k instanceof Date ? { k: last.k.toISOString(), d: 1, id: last.userId } : { k: last.k, id: last.userId },
-        )
-      : null;
+    const endCursor = last ? encodeSeek(this.cursorKey, binding, { k: last.k, id: last.userId }) : null;
     return {
       nodes: entries.map(({ userId, at }) => ({ userId, at })),
       pageInfo: { hasNextPage: rows.length > first, endCursor },

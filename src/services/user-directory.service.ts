@@ -3,7 +3,7 @@ import type { Membership, User } from '../entities';
 import { BadUserInputError, assertThat } from '../errors';
 import { rawQuery } from '../db/raw';
 import type { AuditService } from './audit.service';
-import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { decodeSeek, encodeSeek, type CursorKey } from './cursor';
 import { requireAdmin } from './guards';
 import {
   MEMBER_SORT_FIELDS,
@@ -269,13 +269,17 @@ export class UserDirectoryService {
    * export (admin-only, rule 2). Reads in keyset batches of EXPORT_BATCH rows (five statements
    * per batch), so memory stays constant whatever the org's size.
    */
-  async *iterateMembers(ctx: RequestContext, args: Omit<ListMembersArgs, 'first' | 'after'> = {}): AsyncGenerator<ExportRow> {
+  async *iterateMembers(
+    ctx: RequestContext,
+    args: Omit<ListMembersArgs, 'first' | 'after'> = {},
+    batchSize = EXPORT_BATCH,
+  ): AsyncGenerator<ExportRow> {
     const s = await requireAdmin(ctx, this.audit, 'users.export');
     const query = await this.normalise(s, args);
     const orgId = s.principal.orgId;
     let seek: Seek | null = null;
     for (;;) {
-      const { sql, params } = memberPageSql(query, seek, EXPORT_BATCH, 0, dialectOf(s));
+      const { sql, params } = memberPageSql(query, seek, batchSize, 0, dialectOf(s));
       const rows = await rawQuery(s.manager, sql, params);
       if (rows.length === 0) {
         return;
@@ -300,7 +304,7 @@ export class UserDirectoryService {
           };
         }
       }
-      if (rows.length < EXPORT_BATCH) {
+      if (rows.length < batchSize) {
         return;
       }
       seek = seekOf(query.sort, rows[rows.length - 1]);
@@ -348,21 +352,13 @@ export class UserDirectoryService {
   }
 
   private encodeSeek(q: MemberQuery, row: Record<string, unknown>): string {
-    const { k, id } = seekOf(q.sort, row);
-    const payload = k instanceof Date ? { k: k.toISOString(), d: 1, id } : { k, id };
-    return encodeCursor(this.cursorKey, this.binding(q), payload);
+    return encodeSeek(this.cursorKey, this.binding(q), seekOf(q.sort, row));
   }
 
   private decodeSeek(q: MemberQuery, cursor: string): Seek {
-    const p = decodeCursor(this.cursorKey, this.binding(q), cursor) as { k?: unknown; d?: unknown; id?: unknown } | null;
-    const ok =
-      !!p &&
-      typeof p === 'object' &&
-      Number.isSafeInteger(p.id) &&
-      (p.k === null || typeof p.k === 'string') &&
-      (p.d === undefined || (p.d === 1 && typeof p.k === 'string'));
-    assertThat(ok, () => new BadUserInputError('after is not a cursor of this list (other org, sort, filter or search).', 'after'));
-    return { k: p!.d === 1 ? new Date(p!.k as string) : (p!.k as string | null), id: p!.id as number };
+    const seek = decodeSeek(this.cursorKey, this.binding(q), cursor);
+    assertThat(seek, () => new BadUserInputError('after is not a cursor of this list (other org, sort, filter or search).', 'after'));
+    return seek;
   }
 }
 

@@ -23,7 +23,10 @@ const PAGE = `query($first: Int, $after: String, $search: String, $filter: UserF
 }`;
 const PAGE_WITH_COUNT = PAGE.replace('pageInfo {', 'totalCount pageInfo {');
 
-type Page = { nodes: Array<{ id: string; firstName: string; lastName: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+type Page = {
+  nodes: Array<{ id: string; firstName: string; lastName: string }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+};
 
 const NAMES: Array<[string, string]> = [
   ['Ada', 'Lovelace'],
@@ -77,9 +80,12 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
 
   /** The order the database itself gives for the same index order: paging must reproduce it. */
   const dbOrder = async (org: Org, column: string, dir: 'ASC' | 'DESC'): Promise<string[]> => {
-    const rows = await sql<{ userId: number }>(`SELECT userId FROM memberships WHERE orgId = :org ORDER BY ${column} ${dir}, userId ${dir}`, {
-      org: org.id,
-    });
+    const rows = await sql<{ userId: number }>(
+      `SELECT userId FROM memberships WHERE orgId = :org ORDER BY ${column} ${dir}, userId ${dir}`,
+      {
+        org: org.id,
+      },
+    );
     return rows.map((r) => String(r.userId));
   };
 
@@ -104,7 +110,12 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
       );
     }
     adminB = await asAdmin(app, orgB);
-    bMember = await createMember(app, orgB, { firstName: 'Ada', lastName: 'Lovecraft', email: `ada.b.${orgB.id}@bravo.test`, password: undefined });
+    bMember = await createMember(app, orgB, {
+      firstName: 'Ada',
+      lastName: 'Lovecraft',
+      email: `ada.b.${orgB.id}@bravo.test`,
+      password: undefined,
+    });
     // lastLoginAt: a few NULLs (never signed in), ties, and distinct values, on memberships and users alike.
     const base = Date.UTC(2026, 0, 1, 12, 0, 0);
     for (const [i, p] of people.entries()) {
@@ -160,20 +171,26 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
   });
 
   it('filters on every flag, MFA enrollment, role and group, with matching totalCount', async () => {
-    const idsOf = (pred: (i: number) => boolean): string[] =>
-      people.filter((_, i) => pred(i)).map((p) => String(p.user.id));
+    const idsOf = (pred: (i: number) => boolean): string[] => people.filter((_, i) => pred(i)).map((p) => String(p.user.id));
     // mfaOptOut on two members; a confirmed factor for two, an unconfirmed one for a third.
-    await sql('UPDATE memberships SET mfaOptOut = :t WHERE id IN (:a, :b)', { t: true, a: people[1].membership.id, b: people[2].membership.id });
+    await sql('UPDATE memberships SET mfaOptOut = :t WHERE id IN (:a, :b)', {
+      t: true,
+      a: people[1].membership.id,
+      b: people[2].membership.id,
+    });
     for (const [i, confirmed] of [
       [3, true],
       [5, true],
       [6, false],
     ] as const) {
-      await sql('INSERT INTO mfa_factors (membershipId, confirmedAt, failedAttempts, createdAt, updatedAt) VALUES (:m, :c, 0, :now, :now)', {
-        m: people[i].membership.id,
-        c: confirmed ? new Date() : null,
-        now: new Date(),
-      });
+      await sql(
+        'INSERT INTO mfa_factors (membershipId, confirmedAt, failedAttempts, createdAt, updatedAt) VALUES (:m, :c, 0, :now, :now)',
+        {
+          m: people[i].membership.id,
+          c: confirmed ? new Date() : null,
+          now: new Date(),
+        },
+      );
     }
     const role = (await admin.gql('mutation { createRole(name: "Auditor") { id } }')).data!.createRole.id;
     const group = (await admin.gql('mutation { createUserGroup(name: "Eng") { id } }')).data!.createUserGroup.id;
@@ -319,9 +336,12 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     expect(errorCode(await member.gql(PAGE_WITH_COUNT, { filter: { isAdmin: true } }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql('{ userCounts { enabled } }'))).toBe('FORBIDDEN');
     // The filter refusal is audited.
-    const denied = await sql("SELECT COUNT(*) AS n FROM audit_events WHERE actorUserId = :id AND action = 'users.list' AND outcome = 'FORBIDDEN'", {
-      id: member.user.id,
-    });
+    const denied = await sql(
+      "SELECT COUNT(*) AS n FROM audit_events WHERE actorUserId = :id AND action = 'users.list' AND outcome = 'FORBIDDEN'",
+      {
+        id: member.user.id,
+      },
+    );
     expect(Number(denied[0].n)).toBeGreaterThanOrEqual(4);
     // Their own record, in full.
     const own = await member.gql(
@@ -329,7 +349,12 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
       { id: String(member.user.id) },
     );
     expect(own.errors).toBeUndefined();
-    expect(own.data!.user).toMatchObject({ email: member.email, membership: { isAdmin: false, isActive: true }, roles: [], mfaEnrolled: false });
+    expect(own.data!.user).toMatchObject({
+      email: member.email,
+      membership: { isAdmin: false, isActive: true },
+      roles: [],
+      mfaEnrolled: false,
+    });
   });
 
   it('user(id | externalRef): exactly one of the two', async () => {

@@ -1,4 +1,4 @@
-import { decodeCursor, deriveCursorKey, encodeCursor } from '../../src/services/cursor';
+import { decodeCursor, decodeSeek, deriveCursorKey, encodeCursor, encodeSeek } from '../../src/services/cursor';
 import { likePrefix, memberPageSql, type MemberQuery } from '../../src/services/member-query';
 
 const key = deriveCursorKey(Buffer.alloc(32, 7));
@@ -32,6 +32,16 @@ describe('cursor encoding', () => {
     expect(decodeCursor(key, 'b', '')).toBeNull();
     expect(decodeCursor(key, 'b', 'x'.repeat(5000))).toBeNull();
     expect(decodeCursor(deriveCursorKey(Buffer.alloc(32, 8)), 'b', c)).toBeNull();
+  });
+
+  it('keyset positions keep text, null and Date keys; malformed payloads are refused', () => {
+    for (const k of ['a b', null, new Date('2030-01-01T10:00:00.123Z')]) {
+      expect(decodeSeek(key, 'b', encodeSeek(key, 'b', { k, id: 7 }))).toEqual({ k, id: 7 });
+    }
+    expect(decodeSeek(key, 'b', encodeCursor(key, 'b', { k: 'x', id: 'y' }))).toBeNull();
+    expect(decodeSeek(key, 'b', encodeCursor(key, 'b', { k: 5, id: 1 }))).toBeNull();
+    expect(decodeSeek(key, 'b', encodeCursor(key, 'b', { k: 'not a date', d: 1, id: 1 }))).toBeNull();
+    expect(decodeSeek(key, 'c', encodeSeek(key, 'b', { k: 'x', id: 1 }))).toBeNull();
   });
 
   it('derives a key different from the master key', () => {
