@@ -1,6 +1,6 @@
 import type { Principal, RequestContext, SessionContext } from '../context';
 import type { Membership, User } from '../entities';
-import { BadUserInputError, assertThat } from '../errors';
+import { BadUserInputError, ForbiddenError, assertThat } from '../errors';
 import { rawQuery } from '../db/raw';
 import type { AuditService } from './audit.service';
 import { decodeSeek, encodeSeek, type CursorKey } from './cursor';
@@ -110,6 +110,16 @@ const LEGACY_SORT: Record<string, MemberSortField> = {
   createdat: 'CREATED_AT',
 };
 
+/**
+ * Reads of org data need a full session: an MFA challenge or enrollment session may only finish
+ * its MFA step (the GraphQL authChecker says the same; this holds for the REST door too).
+ */
+function requireFullSession(ctx: RequestContext): SessionContext {
+  const s = requireSession(ctx);
+  assertThat(s.principal.kind === 'full', () => new ForbiddenError('This session may only complete the MFA step it was issued for.'));
+  return s;
+}
+
 /** An admin acting as themself (an impersonation session is never admin). */
 function actsAsAdmin(p: Principal): boolean {
   return p.kind === 'full' && p.isAdmin && p.impersonatorUserId === null;
@@ -155,7 +165,7 @@ export class UserDirectoryService {
    * sort, filter, search and caller scope: any other cursor is BAD_USER_INPUT.
    */
   async listMembers(ctx: RequestContext, args: ListMembersArgs): Promise<MemberPage> {
-    const s = requireSession(ctx);
+    const s = requireFullSession(ctx);
     const first = pageSize(args.first);
     const query = await this.normalise(s, args);
     const seek = args.after != null ? this.decodeSeek(query, args.after) : null;
@@ -189,7 +199,7 @@ export class UserDirectoryService {
    * one COUNT over the org's index range (only computed when a client asks for totalCount).
    */
   async countMembers(ctx: RequestContext, query: MemberQuery): Promise<number> {
-    const s = requireSession(ctx);
+    const s = requireFullSession(ctx);
     assertThat(query.orgId === s.principal.orgId, () => new BadUserInputError('Query of another org.'));
     const onlyActive = FILTER_KEYS.every((k) => k === 'isActive' || query.filter[k] == null);
     if (!query.search && onlyActive) {
@@ -202,12 +212,19 @@ export class UserDirectoryService {
     return Number(row?.n ?? 0);
   }
 
-  /** One member of the session's org by id or externalRef (exactly one); NOT_FOUND otherwise. */
+  /**
+   * One member of the session's org by id or externalRef (exactly one); NOT_FOUND otherwise.
+   * Looking up by externalRef is admin-only: externalRef is admin-only data (rule 4), and a
+   * lookup by it would tell a member which externalRef belongs to whom.
+   */
   async getMember(ctx: RequestContext, ref: { id?: string | number | null; externalRef?: string | null }): Promise<User> {
-    const s = requireSession(ctx);
+    const s = requireFullSession(ctx);
     const hasId = ref.id !== null && ref.id !== undefined;
     const hasRef = ref.externalRef !== null && ref.externalRef !== undefined;
     assertThat(hasId !== hasRef, () => new BadUserInputError('Give exactly one of id and externalRef.', hasId ? 'externalRef' : 'id'));
+    if (hasRef && !actsAsAdmin(s.principal)) {
+      await requireAdmin(s, this.audit, 'users.get_by_external_ref');
+    }
     const member = hasId ? await loadMember(s, { id: positiveId(ref.id, 'id') }) : await loadMember(s, { externalRef: ref.externalRef! });
     this.members.primeMemberships(s, [member.membership]);
     return member.user;
@@ -236,7 +253,7 @@ export class UserDirectoryService {
    * (use the cursor API to go deeper).
    */
   async listMembersPage(ctx: RequestContext, args: LegacyPageArgs): Promise<LegacyPage> {
-    const s = requireSession(ctx);
+    const s = requireFullSession(ctx);
     const size = pageSize(args.size, 'size');
     const page = args.page ?? 1;
     assertThat(Number.isInteger(page) && page >= 1, () => new BadUserInputError('page must be 1 or more.', 'page'));

@@ -6,6 +6,7 @@ import {
   createMember,
   createOrg,
   errorCode,
+  signIn,
   startTestApp,
   testDbKind,
   type GqlResponse,
@@ -357,6 +358,18 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     });
   });
 
+  it('an MFA enrollment-only session cannot read the member list (GraphQL or service)', async () => {
+    const mfaOrg = await createOrg(app, { mfaRequired: true });
+    const m = await createMember(app, mfaOrg);
+    const s = await signIn(app, mfaOrg, m.email);
+    expect(s.status).toBe('MFA_ENROLLMENT_REQUIRED');
+    expect(errorCode(await app.gql(PAGE, {}, s.token))).toBe('FORBIDDEN');
+    const principal = await app.server.services.sessions.resolve(app.ds.manager, s.token);
+    await expect(app.server.services.directory.listMembers({ ...app.systemCtx(), principal }, {})).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
   it('user(id | externalRef): exactly one of the two', async () => {
     const byRef = await admin.gql('query($r: String) { user(externalRef: $r) { id } }', { r: `ext-3-${orgA.id}` });
     expect(byRef.data!.user.id).toBe(String(people[3].user.id));
@@ -366,6 +379,9 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     );
     expect(errorCode(await admin.gql('{ user(externalRef: "nobody") { id } }'))).toBe('NOT_FOUND');
     expect(errorCode(await admin.gql('{ user(id: "abc") { id } }'))).toBe('BAD_USER_INPUT');
+    // externalRef is admin-only data: a member may not look people up by it.
+    expect(errorCode(await member.gql('query($r: String) { user(externalRef: $r) { id } }', { r: `ext-3-${orgA.id}` }))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql('{ user(externalRef: "nobody") { id } }'))).toBe('FORBIDDEN');
   });
 
   it('statements per page do not grow with page size; totalCount is computed only when selected', async () => {
