@@ -4,6 +4,7 @@ import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { deriveCursorKey } from './cursor';
 import { MemberReadService } from './member-read.service';
+import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
 import { RoleService } from './role.service';
@@ -23,6 +24,7 @@ export interface Services {
   directory: UserDirectoryService;
   roles: RoleService;
   auditTrail: AuditReadService;
+  memberships: MembershipService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -33,9 +35,10 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
+  const memberships = new MembershipService(audit, sessions, notifications);
   const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
   const directory = new UserDirectoryService(members, audit, cursorKey);
   const roles = new RoleService(audit, cursorKey);
   const auditTrail = new AuditReadService(audit, cursorKey);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, directory, roles, auditTrail };
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, directory, roles, auditTrail };
 }

@@ -2,6 +2,7 @@ import type { RequestContext, SessionContext } from '../context';
 import { Role, UserGroup, UserGroupMember } from '../entities';
 import { BadUserInputError, ConflictError, NotFoundError, assertThat } from '../errors';
 import { rawExecute, rawQuery, toDate } from '../db/raw';
+import { lockRow } from '../db/locks';
 import { withTransaction } from '../db/transaction';
 import type { AuditService } from './audit.service';
 import { decodeSeek, encodeSeek, type CursorKey, type SeekPosition } from './cursor';
@@ -42,8 +43,8 @@ type Named = { id: number; name: string };
  *
  * One assignment row per (role, user): unassigning sets removedAt and keeps the row; assigning
  * again clears removedAt on that row (updatedAt moves, so the user shows in usersUpdatedByRole
- * and no longer in usersRemovedFromRole). Changes of one role are serialised by locking the
- * role's row first (an UPDATE that matches it), which also proves the role belongs to the org.
+ * and no longer in usersRemovedFromRole). Changes of one role (or group) are serialised by
+ * locking its row first.
  */
 export class RoleService {
   constructor(
@@ -261,15 +262,17 @@ export class RoleService {
   }
 
   /**
-   * Locks the role/group row for the rest of the transaction (an UPDATE that matches it takes
-   * its row lock on MySQL; SQLite transactions are serialised anyway) and returns its name.
-   * A row of another org does not match: NOT_FOUND, the same as a missing one.
+   * Locks the role/group row for the rest of the transaction (changes of one role or group are
+   * serialised, so two concurrent assignments cannot both insert) and returns its name. A row
+   * of another org is NOT_FOUND, the same as a missing one.
    */
   private async lock(tx: RequestContext, table: 'roles' | 'user_groups', id: number, what: string): Promise<Named> {
-    const orgId = tx.principal!.orgId;
-    const matched = await rawExecute(tx.manager, `UPDATE ${table} SET name = name WHERE id = :id AND orgId = :orgId`, { id, orgId });
-    assertThat(matched > 0, () => new NotFoundError(what));
-    const [row] = await rawQuery<{ name: string }>(tx.manager, `SELECT name FROM ${table} WHERE id = :id`, { id });
+    await lockRow(tx.manager, table, id);
+    const [row] = await rawQuery<{ name: string }>(tx.manager, `SELECT name FROM ${table} WHERE id = :id AND orgId = :orgId`, {
+      id,
+      orgId: tx.principal!.orgId,
+    });
+    assertThat(row, () => new NotFoundError(what));
     return { id, name: row.name };
   }
 
