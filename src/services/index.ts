@@ -3,13 +3,16 @@ import { AuditReadService } from './audit-read.service';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { deriveCursorKey } from './cursor';
+import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
+import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
 import { RoleService } from './role.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
+import { UserAdminService } from './user-admin.service';
 import { UserDirectoryService } from './user-directory.service';
 
 /** Every service, wired with plain constructor arguments in this one place. */
@@ -21,6 +24,9 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  passwords: PasswordService;
+  userAdmin: UserAdminService;
+  impersonation: ImpersonationService;
   directory: UserDirectoryService;
   roles: RoleService;
   auditTrail: AuditReadService;
@@ -35,10 +41,28 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
+  const passwords = new PasswordService(sessions, throttle, audit);
+  const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
+  const impersonation = new ImpersonationService(sessions, audit);
   const memberships = new MembershipService(audit, sessions, notifications);
   const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
   const directory = new UserDirectoryService(members, audit, cursorKey);
   const roles = new RoleService(audit, cursorKey);
   const auditTrail = new AuditReadService(audit, cursorKey);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, directory, roles, auditTrail };
+  return {
+    audit,
+    sessions,
+    throttle,
+    auth,
+    members,
+    provisioning,
+    notifications,
+    memberships,
+    passwords,
+    userAdmin,
+    impersonation,
+    directory,
+    roles,
+    auditTrail,
+  };
 }
