@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/config';
+import { SecretBox } from '../security/secret-box';
 import { AuditReadService } from './audit-read.service';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
@@ -6,6 +7,7 @@ import { deriveCursorKey } from './cursor';
 import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
+import { MfaService } from './mfa.service';
 import { NotificationService } from './notification.service';
 import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
@@ -31,6 +33,7 @@ export interface Services {
   roles: RoleService;
   auditTrail: AuditReadService;
   memberships: MembershipService;
+  mfa: MfaService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -45,6 +48,7 @@ export function createServices(config: AppConfig): Services {
   const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
   const impersonation = new ImpersonationService(sessions, audit);
   const memberships = new MembershipService(audit, sessions, notifications);
+  const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
   const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
   const directory = new UserDirectoryService(members, audit, cursorKey);
   const roles = new RoleService(audit, cursorKey);
@@ -64,5 +68,6 @@ export function createServices(config: AppConfig): Services {
     directory,
     roles,
     auditTrail,
+    mfa,
   };
 }

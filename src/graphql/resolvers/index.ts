@@ -4,6 +4,7 @@ import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
 import { ImpersonationResolver } from './impersonation.resolver';
 import { MembershipResolver } from './membership.resolver';
+import { MeMfaResolver, MfaResolver } from './mfa.resolver';
 import { PasswordResolver } from './password.resolver';
 import { RolesResolver } from './roles.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
@@ -20,6 +21,8 @@ export const RESOLVERS: NonEmptyArray<ResolverClass> = [
   UserAdminResolver,
   PasswordResolver,
   ImpersonationResolver,
+  MfaResolver,
+  MeMfaResolver,
   UsersResolver,
   RolesResolver,
   AuditResolver,
