@@ -152,4 +152,50 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     }
     expect(await tableCounts(app)).toEqual(before);
   });
+
+  it('BOLA on reads: user(id) and user(externalRef) of another org are NOT_FOUND, exactly like missing ones', async () => {
+    const ref = `ext-${Date.now()}`;
+    await createMember(app, orgB, { externalRef: ref });
+    const byId = await adminA.gql('query($id: ID) { user(id: $id) { id firstName } }', { id: String(victimB.id) });
+    const missingId = await adminA.gql('query($id: ID) { user(id: $id) { id firstName } }', { id: '999999999' });
+    const byRef = await adminA.gql('query($r: String) { user(externalRef: $r) { id } }', { r: ref });
+    const missingRef = await adminA.gql('query($r: String) { user(externalRef: $r) { id } }', { r: `${ref}-none` });
+    for (const r of [byId, missingId, byRef, missingRef]) {
+      expect(errorCode(r)).toBe('NOT_FOUND');
+    }
+    expect(byId.errors![0].message).toBe(missingId.errors![0].message);
+    expect(byRef.errors![0].message).toBe(missingRef.errors![0].message);
+    // Nor does any list show another org's members.
+    const page = await adminA.gql('{ users(first: 200) { nodes { id } } }');
+    expect(page.data!.users.nodes.map((n: { id: string }) => n.id)).not.toContain(String(victimB.id));
+  });
+
+  it('BOPLA on lists: a member sees ids and names of others; admin-only fields, filters and orders are FORBIDDEN', async () => {
+    const r = await memberA.gql(
+      '{ users(first: 50) { nodes { id firstName lastName email lastLoginAt mfaEnrolled membership { isAdmin } } } }',
+    );
+    expect(r.data ?? null).toBeNull();
+    expect(new Set(r.errors!.map((e) => e.extensions!.code))).toEqual(new Set(['FORBIDDEN']));
+    expect(JSON.stringify(r)).not.toContain(adminA.email);
+    const names = await memberA.gql('{ users(first: 50) { nodes { id firstName lastName } } }');
+    expect(names.errors).toBeUndefined();
+    expect(names.data!.users.nodes.length).toBeGreaterThanOrEqual(2);
+    for (const vars of [{ f: { mfaOptOut: true } }, { f: { isAdmin: true } }, { o: { field: 'EMAIL', direction: 'ASC' } }]) {
+      const q = await memberA.gql(
+        'query($f: UserFilter, $o: UserOrder) { users(first: 5, filter: $f, orderBy: $o) { nodes { id } } }',
+        vars,
+      );
+      expect(errorCode(q)).toBe('FORBIDDEN');
+    }
+    // A search cannot probe emails either: for a member it matches names only.
+    const probe = await memberA.gql('query($s: String) { users(first: 5, search: $s) { nodes { id } } }', { s: adminA.email.slice(0, 12) });
+    expect(probe.data!.users.nodes).toEqual([]);
+  });
+
+  it('BFLA on reads: the audit trail, seat counters and MFA exemptions are admin-only', async () => {
+    for (const q of ['{ auditEvents(first: 5) { nodes { action } } }', '{ userCounts { enabled } }', '{ mfaExemptions { user { id } } }']) {
+      expect({ q, code: errorCode(await memberA.gql(q)) }).toEqual({ q, code: 'FORBIDDEN' });
+      expect({ q, errors: (await adminA.gql(q)).errors }).toEqual({ q, errors: undefined });
+    }
+  });
 });

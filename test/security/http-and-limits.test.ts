@@ -1,5 +1,5 @@
 import { getIntrospectionQuery } from 'graphql';
-import { asMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import { asAdmin, asMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 
 /**
  * OWASP API4 (resource consumption), API8 (misconfiguration): HTTP-level protections and the
@@ -184,6 +184,35 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
       const r = await member.gql(`{ me { ${Array.from({ length: 11 }, (_, i) => `f${i}: sessionKind @include(if: true)`).join(' ')} } }`);
       expect(errorCode(r)).toBe('BAD_USER_INPUT');
       expect(r.errors!.map((e) => e.message)).toContain('Directives limit of 10 exceeded, found 11.');
+    });
+
+    it('cost: the largest legitimate page passes; multiplying pages through aliases is refused before execution', async () => {
+      const org = await createOrg(app);
+      const admin = await asAdmin(app, org);
+      const page = `users(first: 200) { totalCount pageInfo { hasNextPage endCursor }
+        nodes { id firstName lastName email externalRef language lastLoginAt createdAt mfaEnrolled
+          membership { isActive isAdmin allAccess portalAccess mfaOptOut mfaOptOutUntil excludeFromMembershipCount hasAdvancedPermissions version }
+          roles { id name } groups { id name } } }`;
+      const one = await admin.gql(`{ ${page} }`);
+      expect(one.errors).toBeUndefined();
+      const many = await admin.gql(`{ ${Array.from({ length: 4 }, (_, i) => `p${i}: ${page}`).join(' ')} }`);
+      expect(many.status).toBe(400);
+      expect(errorCode(many)).toBe('BAD_USER_INPUT');
+      expect(many.errors![0].message).toMatch(/^Query Cost limit of 10000 exceeded, found \d+\.$/);
+      // The same through a variable page size: 5 x 200 x 12 = 12,000.
+      const viaVariable = await admin.gql(
+        `query($n: Int) { ${Array.from({ length: 5 }, (_, i) => `p${i}: users(first: $n) { nodes { id firstName lastName email membership { isAdmin isActive } } }`).join(' ')} }`,
+        { n: 200 },
+      );
+      expect(errorCode(viaVariable)).toBe('BAD_USER_INPUT');
+      expect(viaVariable.errors![0].message).toMatch(/Cost limit/);
+    });
+
+    it('a 90 kB search string (inside the body limit) is answered quickly, without an internal error', async () => {
+      const started = Date.now();
+      const r = await member.gql('query($s: String) { users(first: 10, search: $s) { nodes { id } } }', { s: 'a'.repeat(90 * 1024) });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(errorCode(r) === undefined || errorCode(r) === 'BAD_USER_INPUT').toBe(true);
     });
 
     it('more than 2000 tokens are refused while parsing', async () => {
