@@ -62,7 +62,11 @@ export const introspectionLimitRule: ValidationRule = (context: ValidationContex
       fragments.set(d.name.value, d);
     }
   }
-  const walk = (set: SelectionSetNode, depth: number, fanOut: number, seen: Set<string>): { depth: number; fanOut: number } => {
+  type Reach = { depth: number; fanOut: number };
+  // Per fragment, its reach relative to where it is spread: memoised, so fragments spread
+  // many times in one another cost one walk each instead of exponentially many.
+  const fragmentReach = new Map<string, Reach>();
+  const walk = (set: SelectionSetNode, depth: number, fanOut: number, seen: ReadonlySet<string>): Reach => {
     let max = { depth, fanOut };
     for (const s of set.selections) {
       let r = { depth, fanOut };
@@ -72,9 +76,15 @@ export const introspectionLimitRule: ValidationRule = (context: ValidationContex
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         r = walk(s.selectionSet, depth, fanOut, seen);
       } else {
-        const frag = fragments.get(s.name.value);
-        if (frag && !seen.has(s.name.value)) {
-          r = walk(frag.selectionSet, depth, fanOut, new Set([...seen, s.name.value]));
+        const name = s.name.value;
+        const frag = fragments.get(name);
+        if (frag && !seen.has(name)) {
+          let rel = fragmentReach.get(name);
+          if (!rel) {
+            rel = walk(frag.selectionSet, 0, 0, new Set([...seen, name]));
+            fragmentReach.set(name, rel);
+          }
+          r = { depth: depth + rel.depth, fanOut: fanOut + rel.fanOut };
         }
       }
       max = { depth: Math.max(max.depth, r.depth), fanOut: Math.max(max.fanOut, r.fanOut) };

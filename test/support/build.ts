@@ -58,6 +58,14 @@ export function builtMain(): string {
   } catch {
     rmSync(tmp, { recursive: true, force: true });
   }
+  // Older builds (of earlier sources) are of no use; keep the folder from growing.
+  const parent = path.dirname(dir);
+  for (const name of readdirSync(parent)) {
+    const p = path.join(parent, name);
+    if (p !== dir && Date.now() - statSync(p).mtimeMs > 10 * 60_000) {
+      rmSync(p, { recursive: true, force: true });
+    }
+  }
   if (!existsSync(main)) {
     throw new Error(`build failed: ${main} missing`);
   }

@@ -52,6 +52,14 @@ describe('GraphQL limits (validation, before execution)', () => {
       expect.stringMatching(/Introspection limit exceeded/),
     ]);
     expect(errorsOf('{ a: __schema { queryType { name } } b: __schema { queryType { name } } }').join()).toMatch(/at most one __schema/);
+    // Fragments spread in one another many times are walked once each (no exponential blow-up).
+    const chain = Array.from(
+      { length: 60 },
+      (_, i) => `fragment F${i} on __Type { name ${i < 59 ? `...F${i + 1} ofType { ...F${i + 1} }` : ''} }`,
+    );
+    const started = Date.now();
+    expect(errorsOf(`{ __type(name: "Node") { ...F0 } } ${chain.join(' ')}`).join()).toMatch(/Introspection depth limit/);
+    expect(Date.now() - started).toBeLessThan(1000);
     const deepOfType = `{ __schema { types { ${'ofType { '.repeat(15)}name${' }'.repeat(15)} } } }`;
     expect(errorsOf(deepOfType).join()).toMatch(/Introspection depth limit of 15 exceeded/);
   });
