@@ -33,4 +33,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: 'short' })).toThrow(/32 bytes/);
     expect(loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: KEY }).graphqlIntrospection).toBe(false);
   });
+
+  it('reads the database query timeout and the shutdown grace period, and rejects bad ones by name', () => {
+    const c = loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY, DB_QUERY_TIMEOUT_MS: '2500', SHUTDOWN_GRACE_MS: '0' });
+    expect([c.dbQueryTimeoutMs, c.shutdownGraceMs]).toEqual([2500, 0]);
+    const d = loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY });
+    expect([d.dbQueryTimeoutMs, d.shutdownGraceMs]).toEqual([10_000, 10_000]);
+    expect(() => loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY, DB_QUERY_TIMEOUT_MS: '5', SHUTDOWN_GRACE_MS: 'soon' })).toThrow(
+      /DB_QUERY_TIMEOUT_MS[\s\S]*SHUTDOWN_GRACE_MS/,
+    );
+  });
 });
