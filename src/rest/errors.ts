@@ -37,9 +37,11 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
 ]);
 const UNAVAILABLE_NAMES = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'PoolClosedError']);
+/** What the drivers say when the pool or the SQLite handle is closed (TypeORM wraps it without a code). */
+const UNAVAILABLE_MESSAGE = /^(?:Pool is closed|Connection is not established|(?:TypeError: )?The database connection is not open)/;
 
 function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; message?: string; driverError?: { code?: string } } | null;
+  const e = err as { name?: string; code?: string; message?: string; driverError?: { code?: string; message?: string } } | null;
   if (!e || typeof e !== 'object') {
     return false;
   }
@@ -50,7 +52,8 @@ function isDatabaseUnavailable(err: unknown): boolean {
   return (
     (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
     (e.name !== undefined && UNAVAILABLE_NAMES.has(e.name)) ||
-    /^Pool is closed/.test(e.message ?? '')
+    UNAVAILABLE_MESSAGE.test(e.message ?? '') ||
+    UNAVAILABLE_MESSAGE.test(e.driverError?.message ?? '')
   );
 }
 

@@ -102,3 +102,23 @@ describe(`REST shim: transport rules (${testDbKind()})`, () => {
     expect(r.body.error).toBe('NOT_FOUND');
   });
 });
+
+describe(`REST shim: database unavailable (${testDbKind()})`, () => {
+  it('answers 503 with a request id and Retry-After when the database is gone, and the log has the details', async () => {
+    const app = await startTestApp();
+    try {
+      const org = await createOrg(app);
+      const m = await asMember(app, org);
+      await app.ds.destroy();
+      const r = await m.http('GET', '/user/users/me');
+      expect(r.status).toBe(503);
+      expect(r.body.error).toBe('SERVICE_UNAVAILABLE');
+      expect(r.body.requestId).toBe(r.headers.get('x-request-id'));
+      expect(r.headers.get('retry-after')).toBeTruthy();
+      expect(r.text).not.toMatch(/sqlite|mysql|SELECT|stack/i);
+      expect(app.logs.some((l) => l.includes(r.body.requestId) && /not open|not established/.test(l))).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  });
+});
