@@ -79,6 +79,21 @@ export function parseUserRef(raw: string, byRef: boolean): UserRef {
   return { id };
 }
 
+/** `{id}` and `?byRef=` of /user/users/{id}[/membership]. */
+export function userRefOf(req: Request): UserRef {
+  const q = queryParams(req, ['byRef']);
+  return parseUserRef(String(req.params.id), parseBooleanParam(q.byRef, 'byRef', false));
+}
+
+/** `?search=&active=&sort=` of the page and the CSV export (the sort is parsed by the service). */
+export function memberFilters(q: Partial<Record<'search' | 'active' | 'sort', string>>): {
+  search: string | null;
+  active: boolean | null;
+  sort: string | null;
+} {
+  return { search: q.search ?? null, active: parseOptionalBooleanParam(q.active, 'active') ?? null, sort: q.sort ?? null };
+}
+
 /** The JSON body as an object holding only the allowed names (no mass assignment: an unknown name is a 400). */
 export function bodyObject<K extends string>(
   body: unknown,

@@ -49,8 +49,9 @@ function expressPath(openApiPath: string): string {
 /** 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB, 400 if malformed). */
 const jsonBodyOnly: RequestHandler[] = [
   (req, _res, next) => {
-    // req.is() is null without a body, false for a body of another type.
-    if (req.is('application/json') === false) {
+    // req.is() is null without a body, false for a body of another type. `Content-Length: 0`
+    // (what clients send for a body-less PUT) is no body.
+    if (req.get('content-length') !== '0' && req.is('application/json') === false) {
       next(Object.assign(new Error('unsupported media type'), { type: 'media.unsupported', status: 415 }));
       return;
     }

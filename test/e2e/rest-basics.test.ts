@@ -41,9 +41,12 @@ describe(`REST shim: transport rules (${testDbKind()})`, () => {
   });
 
   it('a mutation path answers 405 with Allow to GET, and X-HTTP-Method-Override is ignored', async () => {
-    const r = await admin.http('GET', '/user/users/mfa/reset');
-    expect(r.status).toBe(405);
-    expect(r.headers.get('allow')).toBe('PUT');
+    for (const path of [`/user/users/${member.user.id}/membership`, '/user/org/mfa']) {
+      const r = await admin.http('GET', path);
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe('PUT');
+      expect(r.body.error).toBe('METHOD_NOT_ALLOWED');
+    }
     const before = await app.ds.query('SELECT COUNT(*) AS n FROM audit_events');
     const o = await admin.http('GET', `/user/org/mfa`, { headers: { 'X-HTTP-Method-Override': 'PUT' } });
     expect(o.status).toBe(405);
