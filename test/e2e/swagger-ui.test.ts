@@ -120,7 +120,7 @@ describe(`Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
     expect((await status.innerText()).trim()).toBe('200');
     const responseBody = JSON.parse(await op.locator('.live-responses-table .response-col_description pre.microlight').first().innerText());
     expect(responseBody).toMatchObject({ userId: target.user.id, mfaOptOut: true, allAccess: true, isActive: true, isAdmin: false });
-    await page.screenshot({ path: `test-artifacts/swagger-ui-membership-${testDbKind()}.png`, fullPage: true });
+    await op.screenshot({ path: 'test-artifacts/swagger-ui-membership.png' });
 
     const after = (await app.ds.query('SELECT * FROM memberships WHERE id = ?', [target.membership.id]))[0];
     const changed = FLAG_COLUMNS.filter((c) => String(before[c]) !== String(after[c]));
