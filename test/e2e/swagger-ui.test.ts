@@ -85,7 +85,8 @@ describe(`Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
     const before = (await app.ds.query('SELECT * FROM memberships WHERE id = ?', [target.membership.id]))[0];
     expect(Boolean(before.mfaOptOut)).toBe(false);
 
-    await page.goto(`${app.url}/docs`);
+    const docs = await page.goto(`${app.url}/docs`);
+    expect(docs!.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
     await page.waitForSelector('.swagger-ui .info .title', { timeout: 30_000 });
     expect(await page.locator('.swagger-ui .info .title').innerText()).toContain('Gatehouse legacy REST API');
 
@@ -130,6 +131,12 @@ describe(`Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
     // Offline, and clean under the strict policy.
     expect(offOrigin).toEqual([]);
     expect(problems).toEqual([]);
+    // ...and the policy is really in force: an inline script does not run.
+    // (A string, evaluated in the page: this file is compiled without the DOM types.)
+    await page.evaluate(
+      "const script = document.createElement('script'); script.textContent = 'window.inlineRan = true'; document.head.appendChild(script);",
+    );
+    expect(await page.evaluate('window.inlineRan')).toBeUndefined();
   });
 
   it('Try it out without authorizing shows the 401 of the document', async () => {
