@@ -1,12 +1,15 @@
 import type { AppConfig } from '../config/config';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
+import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
+import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
+import { UserAdminService } from './user-admin.service';
 
 /** Every service, wired with plain constructor arguments in this one place. */
 export interface Services {
@@ -17,6 +20,9 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  passwords: PasswordService;
+  userAdmin: UserAdminService;
+  impersonation: ImpersonationService;
   memberships: MembershipService;
 }
 
@@ -28,6 +34,9 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
+  const passwords = new PasswordService(sessions, throttle, audit);
+  const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
+  const impersonation = new ImpersonationService(sessions, audit);
   const memberships = new MembershipService(audit, sessions, notifications);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships };
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, passwords, userAdmin, impersonation };
 }

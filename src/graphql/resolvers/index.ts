@@ -1,10 +1,20 @@
 import type { NonEmptyArray } from 'type-graphql';
 import type { Services } from '../../services';
 import { AuthResolver } from './auth.resolver';
+import { ImpersonationResolver } from './impersonation.resolver';
 import { MembershipResolver } from './membership.resolver';
+import { PasswordResolver } from './password.resolver';
+import { UserAdminResolver } from './user-admin.resolver';
 import { UserFieldsResolver } from './user-fields.resolver';
 
 type ResolverClass = new (services: Services) => unknown;
 
 /** Every resolver class; add new ones here. */
-export const RESOLVERS: NonEmptyArray<ResolverClass> = [AuthResolver, UserFieldsResolver, MembershipResolver];
+export const RESOLVERS: NonEmptyArray<ResolverClass> = [
+  AuthResolver,
+  UserFieldsResolver,
+  MembershipResolver,
+  UserAdminResolver,
+  PasswordResolver,
+  ImpersonationResolver,
+];
