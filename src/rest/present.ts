@@ -1,3 +1,4 @@
+import type { SessionContext } from '../context';
 import type { Membership, Org, User } from '../entities';
 
 /**
@@ -46,4 +47,17 @@ export function userJson(u: User, m?: Membership | null) {
 
 export function orgJson(o: Org) {
   return { id: o.id, name: o.name, slug: o.slug, mfaRequired: o.mfaRequired, licensedSeats: o.licensedSeats };
+}
+
+/**
+ * PRODUCT.md rule 4 for REST answers (the GraphQL door declares it with field-level
+ * @Authorized(ADMIN_OR_SELF)): an admin, or the member themself, sees the full record.
+ */
+export function seesFullRecord(ctx: SessionContext, userId: number): boolean {
+  return ctx.principal.isAdmin || ctx.principal.userId === userId;
+}
+
+/** The full record for an admin or oneself; id and names for any other member. */
+export function visibleUser(ctx: SessionContext, user: User, membership?: Membership | null) {
+  return seesFullRecord(ctx, user.id) ? userJson(user, membership) : userSummaryJson(user);
 }
