@@ -46,19 +46,25 @@ function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB, 400 if malformed). */
-const jsonBodyOnly: RequestHandler[] = [
-  (req, _res, next) => {
-    // req.is() is null without a body, false for a body of another type. `Content-Length: 0`
-    // (what clients send for a body-less PUT) is no body.
-    if (req.get('content-length') !== '0' && req.is('application/json') === false) {
-      next(Object.assign(new Error('unsupported media type'), { type: 'media.unsupported', status: 415 }));
-      return;
-    }
+const parseJson = express.json({ limit: JSON_BODY_LIMIT, strict: true });
+
+/**
+ * 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB,
+ * 400 if malformed). `Content-Length: 0` (what clients send for a body-less PUT or POST) is no
+ * body: req.body stays undefined (body-parser would make it `{}`).
+ */
+const jsonBodyOnly: RequestHandler = (req, res, next) => {
+  if (req.get('content-length') === '0') {
     next();
-  },
-  express.json({ limit: JSON_BODY_LIMIT, strict: true }),
-];
+    return;
+  }
+  // req.is() is null without a body, false for a body of another type.
+  if (req.is('application/json') === false) {
+    next(Object.assign(new Error('unsupported media type'), { type: 'media.unsupported', status: 415 }));
+    return;
+  }
+  parseJson(req, res, next);
+};
 
 function allowed(p: SessionContext['principal'], access: Access): boolean {
   if (access === 'MFA_ENROLLMENT') {
@@ -132,7 +138,7 @@ export function createRestRouter(
     const route = router.route(expressPath(path));
     const methods = byPath.get(path)!;
     for (const r of methods) {
-      const chain = r.method === 'GET' ? [] : jsonBodyOnly;
+      const chain = r.method === 'GET' ? [] : [jsonBodyOnly];
       route[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](...chain, handlerFor(r, deps));
     }
     const allow = [...methods.map((r) => r.method), ...(methods.some((r) => r.method === 'GET') ? ['HEAD'] : [])].join(', ');
