@@ -180,3 +180,19 @@ export function ifMatchVersion(req: Request): number | undefined {
   }
   return Number(m[1]);
 }
+
+/**
+ * A service call whose BAD_USER_INPUT names its own argument (e.g. `code`, the GraphQL name)
+ * answered with the legacy body's name for it (`token`), so the 400 names what the client sent.
+ */
+export async function withLegacyFieldNames<T>(call: Promise<T>, names: Record<string, string>): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    if (!(e instanceof BadUserInputError) || e.field === undefined || !names[e.field]) {
+      throw e;
+    }
+    const legacy = names[e.field];
+    throw new BadUserInputError(e.message.replace(new RegExp(`\\b${e.field}\\b`, 'g'), legacy), legacy);
+  }
+}

@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { SessionContext } from '../context';
-import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../errors';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { buildRequestContext, requestIdFor } from '../http/request-context';
 import type { Services } from '../services';
 
@@ -22,11 +22,6 @@ export interface RestRoute {
   /** OpenAPI-style path, e.g. `/user/users/{id}/membership` (the document uses the same string). */
   path: string;
   access: Access;
-  /**
-   * Service field names → the legacy names of this route's input, for the `field` of a 400
-   * (e.g. the MFA service calls the code `code`; the legacy body calls it `token`).
-   */
-  fieldNames?: Record<string, string>;
   /**
    * Parses the request, makes ONE service call, shapes the answer. Returns the JSON body of a
    * 200, or undefined for a 204 (or after streaming the answer itself).
@@ -73,13 +68,6 @@ function allowed(p: SessionContext['principal'], access: Access): boolean {
   return p.kind === 'full' && (access === 'SESSION' || p.isAdmin);
 }
 
-function legacyFieldName(e: unknown, names: Record<string, string> | undefined): unknown {
-  if (!(e instanceof BadUserInputError) || e.field === undefined || !names?.[e.field]) {
-    return e;
-  }
-  return new BadUserInputError(e.message.replace(new RegExp(`\\b${e.field}\\b`, 'g'), names[e.field]), names[e.field]);
-}
-
 function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
   const action = `rest.${route.method} ${route.path}`;
   return async (req, res) => {
@@ -98,9 +86,7 @@ function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
             : 'Only an admin of this org may do this.',
       );
     }
-    const body = await route.handle(s, req, res).catch((e: unknown) => {
-      throw legacyFieldName(e, route.fieldNames);
-    });
+    const body = await route.handle(s, req, res);
     if (res.headersSent) {
       return;
     }
