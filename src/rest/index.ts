@@ -4,12 +4,13 @@ import { mountDocs } from './docs';
 import { toRestError } from './errors';
 import { createRestRouter, requestIdOf, type RestDeps, type RestRoute } from './router';
 import { membershipRoutes } from './membership.routes';
+import { mfaRoutes } from './mfa.routes';
 import { orgRoutes } from './org.routes';
 import { userRoutes } from './users.routes';
 
 /** Every route of the legacy REST shim (PRODUCT.md §4). */
 export function restRoutes(services: Services): RestRoute[] {
-  return [...userRoutes(services), ...membershipRoutes(services), ...orgRoutes(services)];
+  return [...userRoutes(services), ...membershipRoutes(services), ...mfaRoutes(services), ...orgRoutes(services)];
 }
 
 /** Sends any failure of a REST request through the one mapping (toRestError). */

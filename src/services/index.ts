@@ -1,9 +1,11 @@
 import type { AppConfig } from '../config/config';
+import { SecretBox } from '../security/secret-box';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
+import { MfaService } from './mfa.service';
 import { NotificationService } from './notification.service';
 import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
@@ -24,6 +26,7 @@ export interface Services {
   userAdmin: UserAdminService;
   impersonation: ImpersonationService;
   memberships: MembershipService;
+  mfa: MfaService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -38,5 +41,6 @@ export function createServices(config: AppConfig): Services {
   const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
   const impersonation = new ImpersonationService(sessions, audit);
   const memberships = new MembershipService(audit, sessions, notifications);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, passwords, userAdmin, impersonation };
+  const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, passwords, userAdmin, impersonation, mfa };
 }

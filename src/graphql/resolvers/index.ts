@@ -3,6 +3,7 @@ import type { Services } from '../../services';
 import { AuthResolver } from './auth.resolver';
 import { ImpersonationResolver } from './impersonation.resolver';
 import { MembershipResolver } from './membership.resolver';
+import { MeMfaResolver, MfaResolver } from './mfa.resolver';
 import { PasswordResolver } from './password.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
 import { UserFieldsResolver } from './user-fields.resolver';
@@ -17,4 +18,6 @@ export const RESOLVERS: NonEmptyArray<ResolverClass> = [
   UserAdminResolver,
   PasswordResolver,
   ImpersonationResolver,
+  MfaResolver,
+  MeMfaResolver,
 ];
