@@ -41,10 +41,16 @@ describe(`REST shim: transport rules (${testDbKind()})`, () => {
   });
 
   it('a mutation path answers 405 with Allow to GET, and X-HTTP-Method-Override is ignored', async () => {
-    for (const path of [`/user/users/${member.user.id}/membership`, '/user/org/mfa']) {
+    for (const [path, allow] of [
+      [`/user/users/${member.user.id}/membership`, 'PUT'],
+      ['/user/org/mfa', 'PUT'],
+      ['/user/users/mfa/reset', 'PUT'],
+      ['/user/users/mfa/generateTempSecret', 'POST'],
+      ['/user/users/mfa/validateCode', 'POST'],
+    ]) {
       const r = await admin.http('GET', path);
       expect(r.status).toBe(405);
-      expect(r.headers.get('allow')).toBe('PUT');
+      expect(r.headers.get('allow')).toBe(allow);
       expect(r.body.error).toBe('METHOD_NOT_ALLOWED');
     }
     const before = await app.ds.query('SELECT COUNT(*) AS n FROM audit_events');
