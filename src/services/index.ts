@@ -1,7 +1,9 @@
 import type { AppConfig } from '../config/config';
 import { SecretBox } from '../security/secret-box';
+import { AuditReadService } from './audit-read.service';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
+import { deriveCursorKey } from './cursor';
 import { ImpersonationService } from './impersonation.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
@@ -9,9 +11,11 @@ import { MfaService } from './mfa.service';
 import { NotificationService } from './notification.service';
 import { PasswordService } from './password.service';
 import { ProvisioningService } from './provisioning.service';
+import { RoleService } from './role.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
 import { UserAdminService } from './user-admin.service';
+import { UserDirectoryService } from './user-directory.service';
 
 /** Every service, wired with plain constructor arguments in this one place. */
 export interface Services {
@@ -25,6 +29,9 @@ export interface Services {
   passwords: PasswordService;
   userAdmin: UserAdminService;
   impersonation: ImpersonationService;
+  directory: UserDirectoryService;
+  roles: RoleService;
+  auditTrail: AuditReadService;
   memberships: MembershipService;
   mfa: MfaService;
 }
@@ -42,5 +49,25 @@ export function createServices(config: AppConfig): Services {
   const impersonation = new ImpersonationService(sessions, audit);
   const memberships = new MembershipService(audit, sessions, notifications);
   const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, passwords, userAdmin, impersonation, mfa };
+  const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
+  const directory = new UserDirectoryService(members, audit, cursorKey);
+  const roles = new RoleService(audit, cursorKey);
+  const auditTrail = new AuditReadService(audit, cursorKey);
+  return {
+    audit,
+    sessions,
+    throttle,
+    auth,
+    members,
+    provisioning,
+    notifications,
+    memberships,
+    passwords,
+    userAdmin,
+    impersonation,
+    directory,
+    roles,
+    auditTrail,
+    mfa,
+  };
 }
