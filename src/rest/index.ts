@@ -3,6 +3,8 @@ import type { Services } from '../services';
 import { mountDocs } from './docs';
 import { toRestError } from './errors';
 import { createRestRouter, requestIdOf, type RestDeps, type RestRoute } from './router';
+import { directoryRoutes } from './directory.routes';
+import { exportRoutes } from './export.routes';
 import { membershipRoutes } from './membership.routes';
 import { mfaRoutes } from './mfa.routes';
 import { orgRoutes } from './org.routes';
@@ -10,7 +12,14 @@ import { userRoutes } from './users.routes';
 
 /** Every route of the legacy REST shim (PRODUCT.md §4). */
 export function restRoutes(services: Services): RestRoute[] {
-  return [...userRoutes(services), ...membershipRoutes(services), ...mfaRoutes(services), ...orgRoutes(services)];
+  return [
+    ...userRoutes(services),
+    ...directoryRoutes(services),
+    ...membershipRoutes(services),
+    ...mfaRoutes(services),
+    ...orgRoutes(services),
+    ...exportRoutes(services),
+  ];
 }
 
 /** Sends any failure of a REST request through the one mapping (toRestError). */
