@@ -123,11 +123,16 @@ export function createRestRouter(
   for (const path of ordered) {
     const route = router.route(expressPath(path));
     const methods = byPath.get(path)!;
+    // Express would answer HEAD by running the GET handler (a whole CSV export, audited): refuse it.
+    route.head((_req: Request, res: Response) => {
+      res.set('Allow', methods.map((r) => r.method).join(', '));
+      res.status(405).end();
+    });
     for (const r of methods) {
       const chain = r.method === 'GET' ? [] : [jsonBodyOnly];
       route[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](...chain, handlerFor(r, deps));
     }
-    const allow = [...methods.map((r) => r.method), ...(methods.some((r) => r.method === 'GET') ? ['HEAD'] : [])].join(', ');
+    const allow = methods.map((r) => r.method).join(', ');
     route.all((req: Request, res: Response) => {
       res.set('Allow', allow);
       if (req.method === 'OPTIONS') {
