@@ -11,8 +11,9 @@ import type { GraphQLContext } from '../graphql/context';
 import { buildRequestContext, requestIdFor } from './request-context';
 import { mountHealth } from './health';
 import { securityHeaders } from './security-headers';
+import { mountRest } from '../rest';
 
-/** The largest request body accepted (GraphQL and REST): more is a 413. */
+/** The largest request body accepted by /graphql (the REST shim has the same): more is a 413. */
 export const BODY_LIMIT = '100kb';
 
 export interface AppParts {
@@ -68,6 +69,8 @@ export function createExpressApp(parts: AppParts): Express {
       context: async ({ req }) => buildRequestContext(req, dataSource, services.sessions, log) as Promise<GraphQLContext>,
     }),
   );
+
+  mountRest(app, { dataSource, services, log });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'NOT_FOUND', message: 'No such path.' });
