@@ -106,6 +106,12 @@ if (testDbKind() === 'mysql') {
       expect(signIn.ms).toBeLessThan(3000);
       expect(errorCode(signIn.value)).toBe('INTERNAL_SERVER_ERROR');
 
+      // The REST door fails closed too: 503, not 401 (a valid token is not "no session").
+      const rest = await timed(() => member.http('GET', '/user/users/me'));
+      expect(rest.value.status).toBe(503);
+      expect(rest.ms).toBeLessThan(3000);
+      expect(rest.value.text).not.toMatch(/ECONNREFUSED|mysql|mariadb|SELECT|sessions/i);
+
       const ready = await timed(() => app.http('GET', '/ready'));
       expect(ready.value.status).toBe(503);
       expect(ready.ms).toBeLessThan(3000);
