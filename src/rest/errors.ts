@@ -1,4 +1,4 @@
-import { AppError, ConflictError, type BadUserInputError, type RateLimitedError } from '../errors';
+import { AppError, StaleVersionError, type BadUserInputError, type RateLimitedError } from '../errors';
 
 /** The JSON body of every REST error answer. */
 export interface RestErrorBody {
@@ -56,13 +56,6 @@ function isDatabaseUnavailable(err: unknown): boolean {
     UNAVAILABLE_MESSAGE.test(e.driverError?.message ?? '')
   );
 }
-
-/**
- * Services throw the stale-version CONFLICT with ConflictError's default message (the record was
- * changed by someone else); other conflicts (last admin, duplicate, concurrent retries exhausted)
- * say what they are. Only the first answers an If-Match request with 412.
- */
-const STALE_VERSION_MESSAGE = new ConflictError().message;
 
 /** body-parser failures carry `type` and a 4xx `status`. */
 function bodyParserError(err: unknown): RestError | null {
@@ -132,7 +125,7 @@ export function toRestError(err: unknown, c: ErrorCircumstances): RestError {
       case 'NOT_FOUND':
         return plain(404, err.code, err.message);
       case 'CONFLICT':
-        return c.conditional && err.message === STALE_VERSION_MESSAGE
+        return c.conditional && err instanceof StaleVersionError
           ? plain(412, 'PRECONDITION_FAILED', 'The membership has changed since the version in If-Match; reload it and try again.')
           : plain(409, err.code, err.message);
       case 'SEAT_LIMIT_REACHED':
