@@ -79,22 +79,26 @@ export async function assertIndexesAsDeclared(ds: DataSource, tables: string[]):
  * refuses to start if the database has indexes the entities do not declare.
  */
 export async function dropDeclaredIndexes(ds: DataSource, tables: string[]): Promise<void> {
+  const existing = new Map<string, IndexDef[]>();
   for (const table of tables) {
     const declared = new Set(declaredIndexes(ds, table).map(key));
-    const existing = await actualIndexes(ds, table);
-    const foreign = existing.filter((d) => !declared.has(key(d)));
+    const have = await actualIndexes(ds, table);
+    const foreign = have.filter((d) => !declared.has(key(d)));
     if (foreign.length) {
       throw new Error(`refusing to bulk-load: ${foreign.map(key).join(', ')} not declared by the entities`);
     }
-    if (!existing.length) {
+    existing.set(table, have);
+  }
+  for (const [table, have] of existing) {
+    if (!have.length) {
       continue;
     }
     if (ds.options.type === 'better-sqlite3') {
-      for (const d of existing) {
+      for (const d of have) {
         await ds.query(`DROP INDEX "${d.name}"`);
       }
     } else {
-      await ds.query(`ALTER TABLE \`${table}\` ${existing.map((d) => `DROP INDEX \`${d.name}\``).join(', ')}`);
+      await ds.query(`ALTER TABLE \`${table}\` ${have.map((d) => `DROP INDEX \`${d.name}\``).join(', ')}`);
     }
   }
 }

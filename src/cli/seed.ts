@@ -309,7 +309,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
     await dropDeclaredIndexes(ds, INDEXED_TABLES);
     phase('prepare');
     const a = new Lane(conns.exec[0], 25);
-    const b = new Lane(conns.exec[conns.exec.length - 1], 25);
+    const b = conns.exec.length > 1 ? new Lane(conns.exec[1], 25) : a;
     const BATCH = 2000;
     const batches = {
       orgs: new Batch(a, 'INSERT INTO orgs (id, name, slug, mfaRequired, licensedSeats, createdAt, updatedAt)', BATCH),
