@@ -13,15 +13,15 @@ export interface DataSourceTuning {
   synchronize?: boolean;
   /** Max pool size for MySQL. */
   poolSize?: number;
-  /** Log every SQL statement through this function (tests count statements with it). */
-  onQuery?: (sql: string) => void;
+  /** Log every SQL statement through this function (tests count statements with it; the benchmark EXPLAINs them). */
+  onQuery?: (sql: string, parameters?: unknown[]) => void;
 }
 
 /** The TypeORM DataSource for either engine. One set of migrations per dialect. */
 export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
   const logger = tuning.onQuery
     ? {
-        logQuery: (q: string) => tuning.onQuery!(q),
+        logQuery: (q: string, parameters?: unknown[]) => tuning.onQuery!(q, parameters),
         logQueryError: () => undefined,
         logQuerySlow: () => undefined,
         logSchemaBuild: () => undefined,

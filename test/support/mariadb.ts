@@ -39,7 +39,9 @@ function admin(socket: string, args: string[], input?: string): { ok: boolean; o
   return { ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPoolMb?: number } = {}): Promise<ThrowawayMariaDb> {
+export async function startThrowawayMariaDb(
+  opts: { dataDir?: string; bufferPoolMb?: number; extraArgs?: string[] } = {},
+): Promise<ThrowawayMariaDb> {
   const mariadbd = findMariaDbd();
   if (!mariadbd) {
     throw new Error('mariadbd not found (apt-get install mariadb-server)');
@@ -82,6 +84,7 @@ export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPool
       '--max-connections=500',
       '--innodb-flush-log-at-trx-commit=2',
       '--sync-binlog=0',
+      ...(opts.extraArgs ?? []),
     ],
     { stdio: ['ignore', out, out], detached: false },
   );
