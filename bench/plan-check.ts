@@ -16,7 +16,22 @@ export interface PlanVerdict {
   notes: string[];
 }
 
-const KEYWORDS = new Set(['where', 'join', 'inner', 'left', 'on', 'order', 'group', 'limit', 'force', 'indexed', 'use', 'set', 'as', 'union']);
+const KEYWORDS = new Set([
+  'where',
+  'join',
+  'inner',
+  'left',
+  'on',
+  'order',
+  'group',
+  'limit',
+  'force',
+  'indexed',
+  'use',
+  'set',
+  'as',
+  'union',
+]);
 
 /** alias (or bare name) → table, for the checked tables a statement reads. */
 export function checkedAliases(sql: string): Map<string, string> {
@@ -81,7 +96,8 @@ export async function explainStatement(ds: DataSource, s: CapturedStatement): Pr
   }
   const rows = (await ds.query(`EXPLAIN ${s.sql}`, s.parameters ?? [])) as Array<Record<string, unknown>>;
   const plan = rows.map(
-    (r) => `${String(r.select_type)} ${String(r.table)} type=${String(r.type)} key=${String(r.key)} rows=${String(r.rows)} ${String(r.Extra ?? '')}`,
+    (r) =>
+      `${String(r.select_type)} ${String(r.table)} type=${String(r.type)} key=${String(r.key)} rows=${String(r.rows)} ${String(r.Extra ?? '')}`,
   );
   for (const r of rows) {
     const t = aliases.get(String(r.table));
