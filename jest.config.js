@@ -21,7 +21,6 @@ const common = {
   // otplib 13 pulls in ESM-only @scure/base and @noble/hashes.
   transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|otplib|@otplib)/)'],
   setupFiles: ['reflect-metadata'],
-  testTimeout: 60_000,
 };
 
 const mariadbAvailable =
@@ -69,6 +68,8 @@ if (mariadbAvailable) {
 
 module.exports = {
   projects,
+  // testTimeout is a global option: inside a project entry jest ignores it.
+  testTimeout: 60_000,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
   reporters: ['default'],
 };

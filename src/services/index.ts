@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/config';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { MemberReadService } from './member-read.service';
+import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
 import { SessionService } from './session.service';
@@ -16,6 +17,7 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  memberships: MembershipService;
 }
 
 export function createServices(config: AppConfig): Services {
@@ -26,5 +28,6 @@ export function createServices(config: AppConfig): Services {
   const members = new MemberReadService();
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
-  return { audit, sessions, throttle, auth, members, provisioning, notifications };
+  const memberships = new MembershipService(audit, sessions, notifications);
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships };
 }

@@ -1,9 +1,10 @@
 import type { NonEmptyArray } from 'type-graphql';
 import type { Services } from '../../services';
 import { AuthResolver } from './auth.resolver';
+import { MembershipResolver } from './membership.resolver';
 import { UserFieldsResolver } from './user-fields.resolver';
 
 type ResolverClass = new (services: Services) => unknown;
 
 /** Every resolver class; add new ones here. */
-export const RESOLVERS: NonEmptyArray<ResolverClass> = [AuthResolver, UserFieldsResolver];
+export const RESOLVERS: NonEmptyArray<ResolverClass> = [AuthResolver, UserFieldsResolver, MembershipResolver];

@@ -1,0 +1,107 @@
+import type { RequestContext } from '../../src/context';
+import { Membership, Org } from '../../src/entities';
+import { rawQuery } from '../../src/db/raw';
+import type { GqlResponse, Principal, TestApp } from './harness';
+
+/** Every stored field of Membership, for comparing a row before and after. */
+export const MEMBERSHIP_FIELDS =
+  'id userId isActive isAdmin allAccess portalAccess mfaOptOut mfaOptOutUntil mfaOptOutReason excludeFromMembershipCount hasAdvancedPermissions version';
+
+export const UPDATE_MEMBERSHIP = `mutation($u: ID!, $i: UpdateMembershipInput!, $v: Int) {
+  updateMembership(userId: $u, input: $i, version: $v) { ${MEMBERSHIP_FIELDS} } }`;
+
+export function updateMembership(
+  p: Principal,
+  userId: number | string,
+  input: Record<string, unknown>,
+  version?: number,
+): Promise<GqlResponse<{ updateMembership: Record<string, any> }>> {
+  return p.gql(UPDATE_MEMBERSHIP, { u: String(userId), i: input, v: version });
+}
+
+export async function membershipRow(app: TestApp, id: number): Promise<Membership> {
+  return app.ds.getRepository(Membership).findOneByOrFail({ id });
+}
+
+/** The row without what every effective update bumps. */
+export function withoutBookkeeping(m: Membership): Partial<Membership> {
+  const { version: _v, updatedAt: _u, ...rest } = m;
+  return rest;
+}
+
+/** The org's maintained counters, and the same numbers recounted from the memberships. */
+export async function counters(app: TestApp, orgId: number): Promise<{ stored: number[]; recounted: number[] }> {
+  const org = await app.ds.getRepository(Org).findOneByOrFail({ id: orgId });
+  const [r] = await rawQuery<Record<string, unknown>>(
+    app.ds.manager,
+    `SELECT SUM(CASE WHEN isActive = :yes THEN 1 ELSE 0 END) AS enabled,
+            SUM(CASE WHEN isActive = :no THEN 1 ELSE 0 END) AS inactive,
+            SUM(CASE WHEN isActive = :yes AND excludeFromMembershipCount = :no THEN 1 ELSE 0 END) AS seats
+       FROM memberships WHERE orgId = :orgId`,
+    { orgId, yes: true, no: false },
+  );
+  return {
+    stored: [org.enabledCount, org.inactiveCount, org.seatCount],
+    recounted: [Number(r.enabled ?? 0), Number(r.inactive ?? 0), Number(r.seats ?? 0)],
+  };
+}
+
+export interface AuditRow {
+  action: string;
+  outcome: string;
+  actorUserId: number | null;
+  targetUserId: number | null;
+  changes: Record<string, { before: unknown; after: unknown }> | null;
+}
+
+export async function auditRows(app: TestApp, where: { action?: string; targetUserId?: number; orgId?: number }): Promise<AuditRow[]> {
+  const conds = ['1 = 1'];
+  if (where.action) {
+    conds.push('action = :action');
+  }
+  if (where.targetUserId !== undefined) {
+    conds.push('targetUserId = :targetUserId');
+  }
+  if (where.orgId !== undefined) {
+    conds.push('orgId = :orgId');
+  }
+  const rows = await rawQuery<Record<string, unknown>>(
+    app.ds.manager,
+    `SELECT action, outcome, actorUserId, targetUserId, changes FROM audit_events WHERE ${conds.join(' AND ')} ORDER BY id`,
+    where,
+  );
+  return rows.map((r) => ({
+    action: String(r.action),
+    outcome: String(r.outcome),
+    actorUserId: r.actorUserId == null ? null : Number(r.actorUserId),
+    targetUserId: r.targetUserId == null ? null : Number(r.targetUserId),
+    changes: r.changes ? JSON.parse(String(r.changes)) : null,
+  }));
+}
+
+/** A request context for calling services directly, as the REST shim will, with p's session. */
+export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext> {
+  const principal = await app.server.services.sessions.resolve(app.ds.manager, p.token);
+  if (!principal) {
+    throw new Error('ctxOf: the token does not resolve');
+  }
+  return { ...app.systemCtx(), requestId: 'direct-call', principal };
+}
+
+/** Fakes only Date (the server runs in this process), per the project brief. */
+export function fakeDate(at: Date): void {
+  jest.useFakeTimers({
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'setTimeout',
+      'setInterval',
+      'clearTimeout',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+  jest.setSystemTime(at);
+}
