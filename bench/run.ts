@@ -21,8 +21,18 @@ import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
 import { SEED_PASSWORD, seedBulk, type SeedReport } from '../src/cli/seed';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../test/support/mariadb';
-import { checkPlans, isCheckedSelect, type CapturedStatement, type PlanVerdict } from './plan-check';
+import { checkPlans, type CapturedStatement, type PlanVerdict } from './plan-check';
 import { gql, load, rssMb, startChild, type Child, type LoadResult } from './support';
+import {
+  COUNTS_QUERY,
+  PAGE_QUERY,
+  PAGE_WITH_COUNTS_QUERY,
+  SEARCH_TERM,
+  body,
+  exerciseRequests,
+  planRequests,
+  type CaptureRequest,
+} from './requests';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench', 'data');
@@ -104,27 +114,6 @@ async function createDatabaseIfMissing(db: ThrowawayMariaDb, name: string): Prom
 /* Requests                                                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 
-const PAGE_QUERY = `query Page($first: Int, $after: String, $search: String, $filter: UserFilter) {
-  users(first: $first, after: $after, search: $search, filter: $filter, orderBy: { field: LAST_NAME, direction: ASC }) {
-    nodes { id firstName lastName email }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-const PAGE_WITH_COUNTS_QUERY = `query PageAndCounts($first: Int) {
-  users(first: $first, orderBy: { field: LAST_NAME, direction: ASC }) {
-    nodes { id firstName lastName email }
-    pageInfo { hasNextPage endCursor }
-  }
-  userCounts { licensedSeats enabled inactive countedTowardSeats }
-}`;
-const COUNTS_QUERY = `{ userCounts { licensedSeats enabled inactive countedTowardSeats } }`;
-const TOTAL_QUERY = `query Total($search: String, $filter: UserFilter) { users(first: 1, search: $search, filter: $filter) { totalCount } }`;
-const SEARCH_TERM = 'mar';
-
-function body(query: string, variables: Record<string, unknown> = {}): string {
-  return JSON.stringify({ query, variables });
-}
-
 async function signIn(url: string, email: string): Promise<string> {
   const r = await gql(url, 'mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status token } }', {
     o: `bench-${/bench-(\d+)/.exec(email)![1]}`,
@@ -169,13 +158,6 @@ async function assertOk(name: string, url: string, pathAndQuery: string, init: R
 /* SQL capture: statements per request and their plans                                              */
 /* ---------------------------------------------------------------------------------------------- */
 
-interface CaptureRequest {
-  name: string;
-  query: string;
-  variables?: Record<string, unknown>;
-  rest?: string;
-}
-
 /**
  * Starts the server in this process on `url` with a query logger, runs each request once as the
  * big tenant's admin, and returns the statements each ran plus the plan verdicts.
@@ -184,7 +166,6 @@ async function captureAndExplain(
   url: string,
   requests: CaptureRequest[],
 ): Promise<{ perRequest: Record<string, string[]>; verdicts: PlanVerdict[] }> {
-  const captured: CapturedStatement[] = [];
   let current: CapturedStatement[] | null = null;
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -196,37 +177,23 @@ async function captureAndExplain(
   });
   const ds = await openDataSource(config.database, {
     onQuery: (sql, parameters) => {
-      const s = { sql, parameters };
-      captured.push(s);
-      current?.push(s);
+      current?.push({ sql, parameters });
     },
   });
   const server = await startServer({ config, log: createLogger('warn'), dataSource: ds, runMigrations: false });
   try {
     const token = await signIn(server.url, BIG_ORG.admin);
-    const perRequest: Record<string, string[]> = {};
-    for (const r of requests) {
-      // Warm the request once (first-use statements such as the org lookup are then cached the same way).
-      const run = async (): Promise<void> => {
-        if (r.rest) {
-          await assertOk(r.name, server.url, r.rest, { headers: { authorization: `Bearer ${token}` } });
-        } else {
-          await assertOk(r.name, server.url, '/graphql', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: body(r.query, r.variables),
-          });
-        }
-      };
-      await run();
-      current = [];
-      await run();
-      perRequest[r.name] = current.map((s) => s.sql.replace(/\s+/g, ' ').trim());
-      current = null;
-    }
-    const verdicts = await checkPlans(
-      ds,
-      captured.filter((s) => isCheckedSelect(s.sql)),
+    const statements = await exerciseRequests(server.url, token, requests, {
+      start: () => (current = []),
+      stop: () => {
+        const got = current ?? [];
+        current = null;
+        return got;
+      },
+    });
+    const verdicts = await checkPlans(ds, Object.values(statements).flat());
+    const perRequest = Object.fromEntries(
+      Object.entries(statements).map(([name, list]) => [name, list.map((x) => x.sql.replace(/\s+/g, ' ').trim())]),
     );
     return { perRequest, verdicts };
   } finally {
@@ -420,21 +387,7 @@ async function main(): Promise<void> {
     }
 
     // Statements per request and query plans, on MariaDB and on SQLite (the same seeded set).
-    const captureRequests: CaptureRequest[] = [
-      { name: 'page 50', query: PAGE_QUERY, variables: { first: 50 } },
-      { name: 'page 200', query: PAGE_QUERY, variables: { first: 200 } },
-      { name: 'deep page', query: PAGE_QUERY, variables: { first: 50, after: deepCursor } },
-      { name: 'search', query: PAGE_QUERY, variables: { first: 50, search: SEARCH_TERM } },
-      { name: 'search email', query: PAGE_QUERY, variables: { first: 50, search: 'maria.' } },
-      { name: 'filter inactive', query: PAGE_QUERY, variables: { first: 50, filter: { isActive: false } } },
-      { name: 'filter mfaOptOut', query: PAGE_QUERY, variables: { first: 50, filter: { mfaOptOut: true } } },
-      { name: 'filter mfaEnrolled', query: PAGE_QUERY, variables: { first: 50, filter: { mfaEnrolled: true } } },
-      { name: 'totalCount', query: TOTAL_QUERY },
-      { name: 'totalCount search', query: TOTAL_QUERY, variables: { search: SEARCH_TERM } },
-      { name: 'totalCount filter', query: TOTAL_QUERY, variables: { filter: { mfaOptOut: true } } },
-      { name: 'userCounts', query: COUNTS_QUERY },
-      { name: 'REST page', query: '', rest: '/user/users/page?page=1&size=50&sort=lastName' },
-    ];
+    const captureRequests = planRequests(deepCursor);
     log('capturing SQL and checking plans on MariaDB…');
     const mysqlPlans = await captureAndExplain(mysqlUrl, captureRequests);
     let sqlitePlans: typeof mysqlPlans | null = null;
