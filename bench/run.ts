@@ -22,7 +22,7 @@ import { startServer } from '../src/server';
 import { SEED_PASSWORD, seedBulk, type SeedReport } from '../src/cli/seed';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../test/support/mariadb';
 import { checkPlans, type CapturedStatement, type PlanVerdict } from './plan-check';
-import { gql, load, rssMb, startChild, type Child, type LoadResult } from './support';
+import { cpuSeconds, gql, load, rssMb, startChild, type Child, type LoadResult } from './support';
 import {
   COUNTS_QUERY,
   PAGE_QUERY,
@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     'no-sqlite': { type: 'boolean', default: false },
+    'seed-only': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
@@ -65,7 +66,10 @@ const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n
 /* ---------------------------------------------------------------------------------------------- */
 
 /** Opens (creating, migrating and seeding when needed) the benchmark database at this URL. */
-async function ensureSeeded(url: string): Promise<{ ds: DataSource; seed: SeedReport | null }> {
+async function ensureSeeded(
+  url: string,
+  dbPid?: number,
+): Promise<{ ds: DataSource; seed: SeedReport | null; cpu?: Record<string, number> }> {
   let ds = await openDataSource(parseDatabaseUrl(url));
   await ds.runMigrations({ transaction: 'each' });
   const n = async (sql: string): Promise<number> => Number(((await ds.query(sql)) as Array<{ n: number | string }>)[0].n);
@@ -80,9 +84,15 @@ async function ensureSeeded(url: string): Promise<{ ds: DataSource; seed: SeedRe
     await ds.runMigrations({ transaction: 'each' });
   }
   log(`seeding ${ORGS} orgs and ${USERS} users (${ds.options.type})…`);
+  const cpu0 = process.cpuUsage();
+  const db0 = dbPid ? cpuSeconds(dbPid) : 0;
   const seed = await seedBulk(ds, { orgs: ORGS, users: USERS, progress: process.stderr.isTTY === true });
-  log(`seeded in ${seed.seconds.toFixed(1)} s (${JSON.stringify(seed.phases)})`);
-  return { ds, seed };
+  const used = process.cpuUsage(cpu0);
+  const cpu = { node: (used.user + used.system) / 1e6, ...(dbPid ? { mariadbd: cpuSeconds(dbPid) - db0 } : {}) };
+  log(
+    `seeded in ${seed.seconds.toFixed(1)} s (${JSON.stringify(seed.phases)}); CPU seconds ${JSON.stringify(cpu)}, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
+  return { ds, seed, cpu };
 }
 
 async function recreate(url: string): Promise<void> {
@@ -235,8 +245,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     const mysqlUrl = await createDatabaseIfMissing(maria, `bench_${SIZE}`);
-    const { ds, seed } = await ensureSeeded(mysqlUrl);
+    const { ds, seed, cpu: seedCpu } = await ensureSeeded(mysqlUrl, maria.pid);
     await ds.destroy();
+    if (args['seed-only']) {
+      if (!args['no-sqlite']) {
+        await (await ensureSeeded(`sqlite:${path.join(DATA, `sqlite-${SIZE}.sqlite`)}`)).ds.destroy();
+      }
+      return;
+    }
 
     const env = { NODE_ENV: 'production', DATABASE_URL: mysqlUrl, MFA_ENCRYPTION_KEY: MFA_KEY, LOG_LEVEL: 'warn' };
     const server = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), env, path.join(DATA, 'logs', 'server.log'));
@@ -472,6 +488,7 @@ async function main(): Promise<void> {
       machine,
       seedSeconds: seed?.seconds ?? null,
       seedPhases: seed?.phases ?? null,
+      seedCpuSeconds: seedCpu ?? null,
       scenarios: rows,
       raw: results,
       export: { rows: exportRows, seconds: exportSeconds, rowsPerSecond: exportRate, idleRssMb: idleRss, peakRssMb: peakRss },
