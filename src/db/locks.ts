@@ -12,7 +12,7 @@ export function supportsRowLocks(manager: EntityManager): boolean {
  * REPEATABLE READ) sees every change committed by earlier holders of the same lock. On SQLite
  * there is nothing to do: transactions are serialised per process (src/db/transaction.ts).
  */
-export async function lockRow(manager: EntityManager, table: 'orgs', id: number): Promise<void> {
+export async function lockRow(manager: EntityManager, table: 'orgs' | 'roles' | 'user_groups', id: number): Promise<void> {
   if (supportsRowLocks(manager)) {
     await rawQuery(manager, `SELECT id FROM ${table} WHERE id = :id FOR UPDATE`, { id });
   }

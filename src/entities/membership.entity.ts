@@ -7,7 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
  * composite indexes (orgId, key, userId) without touching the users table; they are rewritten
  * in the same transaction as every user change.
  */
-@ObjectType({ description: "A user's membership in one org (the Account Status flags)." })
+@ObjectType({ simpleResolvers: true, description: "A user's membership in one org (the Account Status flags)." })
 @Entity({ name: 'memberships' })
 @Index('UQ_memberships_org_user', ['orgId', 'userId'], { unique: true })
 @Index('IDX_memberships_user', ['userId'])

@@ -1,12 +1,16 @@
 import type { AppConfig } from '../config/config';
+import { AuditReadService } from './audit-read.service';
 import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
+import { deriveCursorKey } from './cursor';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
 import { NotificationService } from './notification.service';
 import { ProvisioningService } from './provisioning.service';
+import { RoleService } from './role.service';
 import { SessionService } from './session.service';
 import { SignInThrottleService } from './sign-in-throttle.service';
+import { UserDirectoryService } from './user-directory.service';
 
 /** Every service, wired with plain constructor arguments in this one place. */
 export interface Services {
@@ -17,6 +21,9 @@ export interface Services {
   members: MemberReadService;
   provisioning: ProvisioningService;
   notifications: NotificationService;
+  directory: UserDirectoryService;
+  roles: RoleService;
+  auditTrail: AuditReadService;
   memberships: MembershipService;
 }
 
@@ -29,5 +36,9 @@ export function createServices(config: AppConfig): Services {
   const provisioning = new ProvisioningService();
   const notifications = new NotificationService();
   const memberships = new MembershipService(audit, sessions, notifications);
-  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships };
+  const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
+  const directory = new UserDirectoryService(members, audit, cursorKey);
+  const roles = new RoleService(audit, cursorKey);
+  const auditTrail = new AuditReadService(audit, cursorKey);
+  return { audit, sessions, throttle, auth, members, provisioning, notifications, memberships, directory, roles, auditTrail };
 }

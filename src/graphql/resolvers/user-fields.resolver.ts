@@ -1,6 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { GraphQLEmailAddress } from 'graphql-scalars';
-import { Membership, User } from '../../entities';
+import { Membership, Role as RoleEntity, User, UserGroup } from '../../entities';
 import type { Services } from '../../services';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
@@ -47,5 +47,23 @@ export class UserFieldsResolver {
   @FieldResolver(() => Membership, { description: "The user's membership in the caller's org." })
   membership(@Ctx() ctx: GraphQLContext, @Root() user: User): Promise<Membership> {
     return this.services.members.membershipOf(ctx, user.id);
+  }
+
+  @Authorized(Role.ADMIN_OR_SELF)
+  @FieldResolver(() => [RoleEntity], { description: "Roles the user holds in the caller's org." })
+  roles(@Ctx() ctx: GraphQLContext, @Root() user: User): Promise<RoleEntity[]> {
+    return this.services.members.rolesOf(ctx, user.id);
+  }
+
+  @Authorized(Role.ADMIN_OR_SELF)
+  @FieldResolver(() => [UserGroup], { description: "User groups of the caller's org the user is in." })
+  groups(@Ctx() ctx: GraphQLContext, @Root() user: User): Promise<UserGroup[]> {
+    return this.services.members.groupsOf(ctx, user.id);
+  }
+
+  @Authorized(Role.ADMIN_OR_SELF)
+  @FieldResolver(() => Boolean, { description: "Has a confirmed TOTP factor for the caller's org." })
+  mfaEnrolled(@Ctx() ctx: GraphQLContext, @Root() user: User): Promise<boolean> {
+    return this.services.members.mfaEnrolledOf(ctx, user.id);
   }
 }

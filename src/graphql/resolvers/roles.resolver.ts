@@ -1,0 +1,98 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role as RoleEntity, User, UserGroup } from '../../entities';
+import type { Services } from '../../services';
+import type { GraphQLContext } from '../context';
+import { Role } from '../roles';
+import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/users.types';
+
+/** Roles and user groups: lists, creation, membership changes, sync feeds (all admin-only). */
+@Resolver(() => RoleFeedEntry)
+export class RolesResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [RoleEntity], { description: "The org's roles by name." })
+  roles(@Ctx() ctx: GraphQLContext): Promise<RoleEntity[]> {
+    return this.services.roles.listRoles(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [UserGroup], { description: "The org's user groups by name." })
+  userGroups(@Ctx() ctx: GraphQLContext): Promise<UserGroup[]> {
+    return this.services.roles.listGroups(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RoleEntity, { description: 'Creates a role (CONFLICT if the name exists in the org).' })
+  createRole(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<RoleEntity> {
+    return this.services.roles.createRole(ctx, name);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UserGroup, { description: 'Creates a user group (CONFLICT if the name exists in the org).' })
+  createUserGroup(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<UserGroup> {
+    return this.services.roles.createUserGroup(ctx, name);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: 'Gives a member a role. false: they already had it (nothing changed).' })
+  assignRole(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('roleId', () => ID) roleId: string,
+  ): Promise<boolean> {
+    return this.services.roles.assignRole(ctx, userId, roleId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, {
+    description: 'Takes a role away (the assignment keeps removedAt for the sync feed). false: they did not have it.',
+  })
+  unassignRole(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('roleId', () => ID) roleId: string,
+  ): Promise<boolean> {
+    return this.services.roles.unassignRole(ctx, userId, roleId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: 'Adds a member to a group. false: already in it.' })
+  addToGroup(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('groupId', () => ID) groupId: string,
+  ): Promise<boolean> {
+    return this.services.roles.addToGroup(ctx, userId, groupId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: 'Removes a member from a group. false: was not in it.' })
+  removeFromGroup(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('groupId', () => ID) groupId: string,
+  ): Promise<boolean> {
+    return this.services.roles.removeFromGroup(ctx, userId, groupId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => RoleFeedConnection, { description: 'Users who lost the role at or after `since` and do not hold it now, oldest first.' })
+  usersRemovedFromRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
+    return this.services.roles.usersRemovedFromRole(ctx, args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => RoleFeedConnection, {
+    description: 'Current holders of the role whose assignment or user record changed at or after `since`, by user id.',
+  })
+  usersUpdatedByRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
+    return this.services.roles.usersUpdatedByRole(ctx, args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @FieldResolver(() => User, { nullable: true, description: 'Null when the user is no longer a member of the org (userId stays).' })
+  user(@Ctx() ctx: GraphQLContext, @Root() entry: RoleFeedEntry): Promise<User | null> {
+    return this.services.members.memberUserOrNull(ctx, entry.userId);
+  }
+}
