@@ -10,7 +10,13 @@ import { hashToken } from '../src/security/tokens';
 import { SESSION_SQL, firstPageSql, usersSql } from './baseline-sql';
 
 async function main(): Promise<void> {
-  const pool = createPool({ uri: process.env.DATABASE_URL!, connectionLimit: 10, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
+  const pool = createPool({
+    uri: process.env.DATABASE_URL!,
+    connectionLimit: 10,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    namedPlaceholders: true,
+  });
   const app = Fastify({ logger: false });
   app.post('/graphql', async (req, reply) => {
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
@@ -22,7 +28,7 @@ async function main(): Promise<void> {
     const body = req.body as { variables?: { first?: number } } | undefined;
     const first = Math.min(200, Math.max(1, Number(body?.variables?.first ?? 50)));
     const page = firstPageSql(session.orgId, first + 1);
-    const [rows] = await pool.query(page.sql, page.params);
+    const [rows] = await pool.query(page.sql, page.params as any);
     const members = (rows as Array<{ userId: number; nameKey: string }>).slice(0, first);
     const users = new Map<number, Record<string, unknown>>();
     if (members.length) {
