@@ -124,14 +124,14 @@ async function createDatabaseIfMissing(db: ThrowawayMariaDb, name: string): Prom
 /* Requests                                                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 
-async function signIn(url: string, email: string): Promise<string> {
+async function signIn(url: string, email: string, accept: string[] = ['SIGNED_IN']): Promise<string> {
   const r = await gql(url, 'mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status token } }', {
     o: `bench-${/bench-(\d+)/.exec(email)![1]}`,
     e: email,
     p: SEED_PASSWORD,
   });
   const s = r.data?.signIn as { status: string; token: string } | undefined;
-  if (s?.status !== 'SIGNED_IN') {
+  if (!s || !accept.includes(s.status)) {
     throw new Error(`sign-in of ${email} failed: ${JSON.stringify(r.errors ?? s)}`);
   }
   return s.token;
@@ -308,13 +308,15 @@ async function main(): Promise<void> {
       body: body(PAGE_QUERY, { first: 50, ...variables }),
     });
 
-    const base = await measure('baseline: fastify + mysql2, same SQL, page of 50', {
-      url: baseline.url,
-      path: '/graphql',
-      headers: auth,
-      body: body(PAGE_QUERY, { first: 50 }),
-    });
-    const first = await measure('users: first page by last name', page({}));
+    // The throughput ratio is measured twice, alternating (A B A B), and averaged: the machine is
+    // shared, and a slow minute should not land on one side only.
+    const baselineSpec = { url: baseline.url, path: '/graphql', headers: auth, body: body(PAGE_QUERY, { first: 50 }) };
+    const base1 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 1)', baselineSpec);
+    const first1 = await measure('users: first page by last name (run 1)', page({}));
+    const base2 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 2)', baselineSpec);
+    const first2 = await measure('users: first page by last name (run 2)', page({}));
+    const base = { ...base2, rps: (base1.rps + base2.rps) / 2 };
+    const first = { ...first2, rps: (first1.rps + first2.rps) / 2, p50: (first1.p50 + first2.p50) / 2 };
     log(`walking to ${Math.floor(BIG_ORG.members * 0.9)} rows in for the deep page…`);
     const deepCursor = await walkTo(server.url, token, Math.floor(BIG_ORG.members * 0.9));
     const deep = await measure(`users: deep page (${Math.floor(BIG_ORG.members * 0.9)} rows in)`, page({ after: deepCursor }));
@@ -357,22 +359,25 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
       const idleRss = rssMb(server.pid);
       let peakRss = idleRss;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.pid))), 20);
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.pid) || 0)), 20);
       const t0 = performance.now();
-      const res = await fetch(`${server.url}/user/users/export.csv`, { headers: auth });
       let lines = 0;
-      if (!res.ok || !res.body) {
-        throw new Error(`export: ${res.status} ${await res.text()}`);
-      }
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const b of chunk) {
-          if (b === 10) {
-            lines++;
+      try {
+        const res = await fetch(`${server.url}/user/users/export.csv`, { headers: auth });
+        if (!res.ok || !res.body) {
+          throw new Error(`export: ${res.status} ${await res.text()}`);
+        }
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          for (const b of chunk) {
+            if (b === 10) {
+              lines++;
+            }
           }
         }
+      } finally {
+        clearInterval(sampler);
       }
       const exportSeconds = (performance.now() - t0) / 1000;
-      clearInterval(sampler);
       const exportRows = lines - 1;
       const exportRate = exportRows / exportSeconds;
       rows.push({
@@ -385,20 +390,21 @@ async function main(): Promise<void> {
     // Page p99 while 20 concurrent sign-ins hash passwords (argon2id on libuv's pool) vs idle.
     log('scenario: page during 20 concurrent sign-ins');
     const signers = Array.from({ length: 20 }, (_, i) => `admin@bench-${2 + (i % Math.max(1, ORGS - 1))}.bench`);
+    const idlePage = await load(page({}), opts);
     let stop = false;
     let signIns = 0;
     let signInErrors = 0;
     const loops = signers.map(async (email) => {
       while (!stop) {
         try {
-          await signIn(server.url, email);
+          // Admins of orgs that enforce MFA get an MFA step: the password was hashed all the same.
+          await signIn(server.url, email, ['SIGNED_IN', 'MFA_REQUIRED', 'MFA_ENROLLMENT_REQUIRED']);
           signIns++;
         } catch {
           signInErrors++;
         }
       }
     });
-    const idlePage = await load(page({}), { ...opts, warmup: 0 });
     const t1 = performance.now();
     const busyPage = await load(page({}), opts);
     const signInSeconds = (performance.now() - t1) / 1000;

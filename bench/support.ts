@@ -78,8 +78,12 @@ export function cpuSeconds(pid: number): number {
 
 /** Resident set size of a process in MB (VmRSS from /proc). */
 export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN; // the process has exited
+  }
 }
 
 export interface GqlResult {
