@@ -220,6 +220,8 @@ interface Row {
   rps?: number;
   p50?: number;
   p99?: number;
+  /** CPU ms per request by process. */
+  cpu?: string;
   note?: string;
 }
 
@@ -266,10 +268,10 @@ async function main(): Promise<void> {
 
     const token = await signIn(server.url, BIG_ORG.admin);
     const auth = { authorization: `Bearer ${token}` };
-    const opts = { connections: CONNECTIONS, duration: DURATION, warmup: WARMUP };
+    const opts = { connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, watch: { server: server.pid, mariadbd: maria.pid } };
     const rows: Row[] = [];
     const results: Record<string, LoadResult> = {};
-    const measure = async (name: string, spec: Parameters<typeof load>[0]): Promise<LoadResult> => {
+    const measure = async (name: string, spec: Parameters<typeof load>[0], o: Parameters<typeof load>[1] = opts): Promise<LoadResult> => {
       const init: RequestInit =
         spec.method === 'GET'
           ? { headers: spec.headers }
@@ -280,13 +282,16 @@ async function main(): Promise<void> {
             };
       await assertOk(name, spec.url, spec.path, init);
       log(`scenario: ${name}`);
-      const r = await load(spec, opts);
+      const r = await load(spec, o);
       results[name] = r;
       rows.push({
         scenario: name,
         rps: r.rps,
         p50: r.p50,
         p99: r.p99,
+        cpu: Object.entries(r.cpuMsPerRequest)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', '),
         note: r.errors || r.non2xx ? `${r.errors} errors, ${r.non2xx} non-2xx` : '',
       });
       return r;
@@ -311,9 +316,10 @@ async function main(): Promise<void> {
     // The throughput ratio is measured twice, alternating (A B A B), and averaged: the machine is
     // shared, and a slow minute should not land on one side only.
     const baselineSpec = { url: baseline.url, path: '/graphql', headers: auth, body: body(PAGE_QUERY, { first: 50 }) };
-    const base1 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 1)', baselineSpec);
+    const baseOpts = { ...opts, watch: { baseline: baseline.pid, mariadbd: maria.pid } };
+    const base1 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 1)', baselineSpec, baseOpts);
     const first1 = await measure('users: first page by last name (run 1)', page({}));
-    const base2 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 2)', baselineSpec);
+    const base2 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 2)', baselineSpec, baseOpts);
     const first2 = await measure('users: first page by last name (run 2)', page({}));
     const base = { ...base2, rps: (base1.rps + base2.rps) / 2 };
     const first = { ...first2, rps: (first1.rps + first2.rps) / 2, p50: (first1.p50 + first2.p50) / 2 };
@@ -411,7 +417,13 @@ async function main(): Promise<void> {
     stop = true;
     await Promise.all(loops);
     // The idle p99 is measured again just before, so both come from the same minute of machine noise.
-    rows.push({ scenario: 'users first page, idle (reference for the next row)', rps: idlePage.rps, p50: idlePage.p50, p99: idlePage.p99 });
+    rows.push({
+      scenario: 'users first page, idle (reference for the next row)',
+      rps: idlePage.rps,
+      p50: idlePage.p50,
+      p99: idlePage.p99,
+      cpu: `server ${idlePage.cpuMsPerRequest.server.toFixed(2)}`,
+    });
     rows.push({
       scenario: 'users first page during 20 concurrent sign-ins',
       rps: busyPage.rps,
@@ -439,13 +451,18 @@ async function main(): Promise<void> {
     }
 
     /* Targets ------------------------------------------------------------------------------------ */
+    const cpuOf = (a: LoadResult, b: LoadResult, proc: string): string =>
+      (((a.cpuMsPerRequest[proc] ?? NaN) + (b.cpuMsPerRequest[proc] ?? NaN)) / 2).toFixed(2);
     const statementsPerPage = (p: typeof mysqlPlans): [number, number] => [p.perRequest['page 50'].length, p.perRequest['page 200'].length];
     const [s50, s200] = statementsPerPage(mysqlPlans);
     const planProblems = [...mysqlPlans.verdicts, ...(sqlitePlans?.verdicts ?? [])].flatMap((v) => v.problems);
     const targets: Array<{ target: string; value: string; pass: boolean }> = [
       {
         target: 'GraphQL first page throughput ≥ 70% of the raw baseline',
-        value: `${((first.rps / base.rps) * 100).toFixed(0)}% (${first.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s)`,
+        value:
+          `${((first.rps / base.rps) * 100).toFixed(0)}% (${first.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s); ` +
+          `CPU per request: server ${cpuOf(first1, first2, 'server')} + db ${cpuOf(first1, first2, 'mariadbd')} ms vs ` +
+          `baseline ${cpuOf(base1, base2, 'baseline')} + db ${cpuOf(base1, base2, 'mariadbd')} ms`,
         pass: first.rps >= 0.7 * base.rps,
       },
       {
@@ -554,9 +571,9 @@ function markdown(
       `${out.connections} connections, ${out.durationSeconds} s per scenario after warm-up` +
       (out.seedSeconds !== null ? ` · seeded in ${out.seedSeconds.toFixed(1)} s` : ''),
     '',
-    '| scenario | req/s | p50 ms | p99 ms | note |',
-    '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.note ?? ''} |`),
+    '| scenario | req/s | p50 ms | p99 ms | CPU ms per request | note |',
+    '|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.cpu ?? ''} | ${r.note ?? ''} |`),
     '',
     '| target | measured | |',
     '|---|---|---|',

@@ -109,6 +109,8 @@ export interface LoadResult {
   requests: number;
   errors: number;
   non2xx: number;
+  /** CPU milliseconds per request of each watched process (server, mariadbd) during the measured run. */
+  cpuMsPerRequest: Record<string, number>;
 }
 
 export interface LoadSpec {
@@ -121,7 +123,10 @@ export interface LoadSpec {
 }
 
 /** One autocannon run: `warmup` seconds discarded, then `duration` seconds measured. */
-export async function load(spec: LoadSpec, opts: { connections: number; duration: number; warmup: number }): Promise<LoadResult> {
+export async function load(
+  spec: LoadSpec,
+  opts: { connections: number; duration: number; warmup: number; watch?: Record<string, number> },
+): Promise<LoadResult> {
   let n = 0;
   const request = {
     method: spec.method ?? 'POST',
@@ -138,8 +143,14 @@ export async function load(spec: LoadSpec, opts: { connections: number; duration
   if (opts.warmup > 0) {
     await run(opts.warmup);
   }
+  const watch = Object.entries(opts.watch ?? {});
+  const cpu0 = watch.map(([, pid]) => cpuSeconds(pid));
   const r = await run(opts.duration);
+  const cpuMsPerRequest = Object.fromEntries(
+    watch.map(([name, pid], i) => [name, ((cpuSeconds(pid) - cpu0[i]) * 1000) / Math.max(1, r.requests.total)]),
+  );
   return {
+    cpuMsPerRequest,
     rps: r.requests.average,
     p50: r.latency.p50,
     p90: r.latency.p90,
