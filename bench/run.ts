@@ -316,6 +316,11 @@ async function main(): Promise<void> {
     // The throughput ratio is measured twice, alternating (A B A B), and averaged: the machine is
     // shared, and a slow minute should not land on one side only.
     const baselineSpec = { url: baseline.url, path: '/graphql', headers: auth, body: body(PAGE_QUERY, { first: 50 }) };
+    // Warm both processes well past V8's tiering (the first seconds of a fresh process run
+    // several times slower per request) before anything is measured.
+    log(`warming up both servers (${WARMUP * 4} s each)…`);
+    await load(baselineSpec, { ...opts, watch: {}, warmup: 0, duration: WARMUP * 4 });
+    await load(page({}), { ...opts, watch: {}, warmup: 0, duration: WARMUP * 4 });
     const baseOpts = { ...opts, watch: { baseline: baseline.pid, mariadbd: maria.pid } };
     const base1 = await measure('baseline: fastify + mysql2, same SQL, page of 50 (run 1)', baselineSpec, baseOpts);
     const first1 = await measure('users: first page by last name (run 1)', page({}));
