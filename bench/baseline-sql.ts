@@ -1,4 +1,5 @@
 import { memberPageSql } from '../src/services/member-query';
+import { USER_COLUMNS } from '../src/services/member-read.service';
 
 /**
  * The SQL of one `users(first: N)` request, for the raw baseline. Keep it equal to what the
@@ -24,12 +25,7 @@ export function firstPageSql(orgId: number, limit: number): { sql: string; param
   );
 }
 
-/** The page's users in one IN (...) (what `manager.find(User, { where: { id: In(ids) } })` in
- * MemberReadService.usersByIds sends, without TypeORM's column aliases). */
+/** The page's users in one IN (...): MemberReadService.usersByIds's statement. */
 export function usersSql(ids: number[]): { sql: string; params: unknown[] } {
-  return {
-    sql: `SELECT u.id, u.externalRef, u.firstName, u.lastName, u.email, u.emailKey, u.language, u.lastLoginAt, u.createdAt,
-            u.updatedAt, u.deletedAt FROM users u WHERE u.id IN (${ids.map(() => '?').join(', ')}) AND u.deletedAt IS NULL`,
-    params: ids,
-  };
+  return { sql: `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) AND deletedAt IS NULL`, params: ids };
 }

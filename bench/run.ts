@@ -140,17 +140,19 @@ async function signIn(url: string, email: string, accept: string[] = ['SIGNED_IN
 /** Walks the big tenant's list by last name with pages of 200 up to `rows` rows in; returns that cursor. */
 async function walkTo(url: string, token: string, rows: number): Promise<string> {
   let after: string | null = null;
-  for (let seen = 0; seen < rows; seen += 200) {
+  for (let seen = 0; seen < rows;) {
+    const first = Math.min(200, rows - seen);
     const r = await gql(
       url,
-      'query($after: String){ users(first: 200, after: $after, orderBy: { field: LAST_NAME, direction: ASC }) { pageInfo { endCursor } } }',
-      { after },
+      'query($first: Int, $after: String){ users(first: $first, after: $after, orderBy: { field: LAST_NAME, direction: ASC }) { pageInfo { endCursor } } }',
+      { first, after },
       token,
     );
     after = (r.data?.users as { pageInfo: { endCursor: string } } | undefined)?.pageInfo.endCursor ?? null;
     if (!after) {
       throw new Error(`walk stopped at ${seen} rows: ${JSON.stringify(r.errors)}`);
     }
+    seen += first;
   }
   return after!;
 }
@@ -330,6 +332,10 @@ async function main(): Promise<void> {
     const first = { ...first2, rps: (first1.rps + first2.rps) / 2, p50: (first1.p50 + first2.p50) / 2 };
     log(`walking to ${Math.floor(BIG_ORG.members * 0.9)} rows in for the deep page…`);
     const deepCursor = await walkTo(server.url, token, Math.floor(BIG_ORG.members * 0.9));
+    const deepNodes = (await gql(server.url, PAGE_QUERY, { first: 50, after: deepCursor }, token)).data?.users.nodes.length;
+    if (deepNodes !== 50) {
+      throw new Error(`the deep page holds ${deepNodes} rows, not 50`);
+    }
     const deep = await measure(`users: deep page (${Math.floor(BIG_ORG.members * 0.9)} rows in)`, page({ after: deepCursor }));
     const search = await measure(`users: prefix search "${SEARCH_TERM}"`, page({ search: SEARCH_TERM }));
     await measure('users: filter inactive', page({ filter: { isActive: false } }));
