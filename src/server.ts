@@ -8,6 +8,7 @@ import { openDataSource } from '../ormconfig';
 import { createServices, type Services } from './services';
 import { createSchema } from './graphql/schema';
 import { createApollo } from './graphql/apollo';
+import { mfaAttemptGuardPlugin } from './graphql/mfa-attempt-guard';
 import { createExpressApp } from './http/app';
 import { createLogger } from './logger';
 
@@ -39,7 +40,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   const services = createServices(config);
   const schema = await createSchema(services);
-  const apollo = createApollo(schema, config);
+  const apollo = createApollo(schema, config, [mfaAttemptGuardPlugin(services.mfa)]);
   await apollo.start();
 
   let draining = false;

@@ -47,6 +47,8 @@ export class SessionService {
   /**
    * The principal for a bearer token, or null when the token is unknown, revoked, expired, or
    * its membership is no longer active (so a deactivation takes effect on the next request).
+   * An impersonation session also ends as soon as its impersonator is no longer an active admin
+   * of the org (demoted, deactivated, removed): one extra join on the unique (orgId, userId) index.
    */
   async resolve(manager: EntityManager, token: string): Promise<Principal | null> {
     if (!token || token.length > 128) {
@@ -58,8 +60,10 @@ export class SessionService {
          FROM sessions s
          JOIN memberships m ON m.id = s.membershipId
          JOIN users u ON u.id = s.userId
+         LEFT JOIN memberships im ON im.orgId = s.orgId AND im.userId = s.impersonatorUserId
         WHERE s.tokenHash = :hash AND s.revokedAt IS NULL AND s.expiresAt > :now
-          AND m.isActive = :yes AND u.deletedAt IS NULL`,
+          AND m.isActive = :yes AND u.deletedAt IS NULL
+          AND (s.impersonatorUserId IS NULL OR (im.isActive = :yes AND im.isAdmin = :yes))`,
       { hash: hashToken(token), now: new Date(), yes: true },
     );
     const r = rows[0];

@@ -2,6 +2,9 @@ import type { RequestContext, SessionContext } from '../context';
 import { Membership, Org, User } from '../entities';
 import { NotFoundError, UnauthenticatedError } from '../errors';
 
+/** A user named by numeric id or by externalRef (REST `byRef=true`). */
+export type MemberRef = { id?: number; externalRef?: string };
+
 export interface Member {
   user: User;
   membership: Membership;
@@ -28,7 +31,7 @@ export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
  * deleted, or is not a member of the session's org is the same NOT_FOUND. The org always comes
  * from the session, never from an argument.
  */
-export async function loadMember(ctx: SessionContext, ref: { id?: number; externalRef?: string }): Promise<Member> {
+export async function loadMember(ctx: SessionContext, ref: MemberRef): Promise<Member> {
   let user: User | null = null;
   if (ref.id !== undefined) {
     user = Number.isSafeInteger(ref.id) && ref.id > 0 ? await ctx.manager.findOne(User, { where: { id: ref.id } }) : null;

@@ -15,6 +15,7 @@ import {
   type TestApp,
   type TestMember,
 } from '../support/harness';
+import { ctxOf as serviceCtx, fakeDate } from '../support/membership';
 
 const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) }';
 const UNASSIGN = 'mutation($u: ID!, $r: ID!) { unassignRole(userId: $u, roleId: $r) }';
@@ -47,27 +48,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     Number(
       (await sql(`SELECT COUNT(*) AS n FROM audit_events WHERE orgId = :org AND action = :action ${extra}`, { org: org.id, action }))[0].n,
     );
-  /** A service context for a signed-in principal (how the REST shim calls the services). */
-  const ctxOf = async (p: Principal): Promise<RequestContext> => ({
-    ...app.systemCtx(),
-    principal: await app.server.services.sessions.resolve(app.ds.manager, p.token),
-  });
-  const setClock = (d: Date): void => {
-    jest.useFakeTimers({
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'setTimeout',
-        'setInterval',
-        'clearTimeout',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
-    jest.setSystemTime(d);
-  };
+  const ctxOf = (p: Principal): Promise<RequestContext> => serviceCtx(app, p);
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -171,7 +152,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
   it('usersRemovedFromRole / usersUpdatedByRole: right users, paged, bound cursors, admin-only', async () => {
     const role = (await admin.gql('mutation { createRole(name: "Sync") { id } }')).data!.createRole.id;
     const id = (i: number): string => String(people[i].user.id);
-    setClock(T('10:00'));
+    fakeDate(T('10:00'));
     // A session opened at the faked time (the real-time one has expired by then).
     const token = (await signIn(app, org, admin.email)).token;
     const as = async (q: string, vars: Record<string, unknown>): Promise<void> => {
@@ -180,10 +161,10 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     for (const i of [1, 2, 3, 4]) {
       await as(ASSIGN, { u: id(i), r: role });
     }
-    setClock(T('10:10'));
+    fakeDate(T('10:10'));
     await as(UNASSIGN, { u: id(1), r: role });
     await as(UNASSIGN, { u: id(2), r: role });
-    setClock(T('10:20'));
+    fakeDate(T('10:20'));
     await as(UNASSIGN, { u: id(3), r: role });
     await as(ASSIGN, { u: id(1), r: role }); // holds it again: not "removed"
     jest.useRealTimers();

@@ -397,6 +397,8 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     expect(fifty.length).toBe(five.length);
     // session lookup + page + users IN + roles + groups + MFA status
     expect(fifty.length).toBeLessThanOrEqual(6);
+    // The names-only list a member sees: session lookup + page + users IN.
+    expect(await statements(50, 'query($first: Int) { users(first: $first) { nodes { id firstName lastName } } }')).toHaveLength(3);
     expect(fifty.some((s) => /COUNT\(/i.test(s))).toBe(false);
     // Unfiltered totalCount comes from the org counters; a filtered one is one COUNT.
     const withCount = await statements(5, 'query($first: Int) { users(first: $first) { totalCount nodes { id } } }');

@@ -1,0 +1,47 @@
+import { IMPERSONATE, auditRows } from '../support/accounts';
+import { asAdmin, asMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
+
+/** Rule 22 across features: an impersonation session may not touch MFA, passwords or admin operations. */
+describe(`impersonation vs MFA and admin operations (${testDbKind()})`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('refuses every MFA, password and admin operation under impersonation, audits the refusals naming both people, and changes nothing', async () => {
+    const org = await createOrg(app);
+    const admin = await asAdmin(app, org);
+    const member = await asMember(app, org);
+    const other = await asMember(app, org);
+    const r = await admin.gql(IMPERSONATE, { id: String(member.user.id) });
+    const token = r.data!.impersonate.token as string;
+
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['mutation { generateMfaTempSecret { secret } }', {}],
+      ['mutation { validateMfaCode(code: "123456") { recoveryCodes } }', {}],
+      ['mutation { regenerateRecoveryCodes(code: "123456") }', {}],
+      ['mutation($p: String!) { changePassword(currentPassword: $p, newPassword: "a-brand-new-passphrase-7") }', { p: member.password }],
+      ['mutation($id: ID!) { resetMfa(userId: $id) }', { id: String(other.user.id) }],
+      ['mutation($id: ID!) { updateMembership(userId: $id, input: { mfaOptOut: true }) { mfaOptOut } }', { id: String(other.user.id) }],
+      ['mutation($id: ID!) { impersonate(userId: $id) { token } }', { id: String(other.user.id) }],
+      ['mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}],
+    ];
+    for (const [query, vars] of attempts) {
+      const res = await app.gql(query, vars, token);
+      expect({ query, code: errorCode(res) }).toEqual({ query, code: 'FORBIDDEN' });
+    }
+    const factors: Array<{ n: unknown }> = await app.ds.query('SELECT COUNT(*) AS n FROM mfa_factors');
+    expect(Number(factors[0].n)).toBe(0);
+    const optOut: Array<{ mfaOptOut: unknown }> = await app.ds.query('SELECT mfaOptOut FROM memberships WHERE userId = ?', [other.user.id]);
+    expect(Number(optOut[0].mfaOptOut)).toBe(0);
+    const denied = await auditRows(app, { actorUserId: member.user.id, outcome: 'FORBIDDEN' });
+    expect(denied.length).toBeGreaterThanOrEqual(attempts.length);
+    expect(denied.every((d) => d.impersonatorUserId === admin.user.id)).toBe(true);
+    // The member's own password still works: nothing was changed under impersonation.
+    const me = await member.gql('{ me { user { id } } }');
+    expect(me.data?.me.user.id).toBe(String(member.user.id));
+  });
+});
