@@ -99,6 +99,21 @@ describe(`bulk seed (${testDbKind()})`, () => {
     expect(await count(app, 'SELECT COUNT(*) AS n FROM mfa_factors WHERE secretCiphertext IS NOT NULL')).toBe(0);
   });
 
+  it('a seeded member with a confirmed factor in an enforcing org cannot complete MFA with any code', async () => {
+    await app.ds.query(`UPDATE orgs SET mfaRequired = 1 WHERE id = ${first.bigOrg.id + 1}`);
+    const [m] = (await app.ds.query(
+      `SELECT u.email, o.slug FROM mfa_factors f JOIN memberships m ON m.id = f.membershipId JOIN users u ON u.id = m.userId
+        JOIN orgs o ON o.id = m.orgId WHERE o.mfaRequired = 1 AND m.isActive = 1 AND m.mfaOptOut = 0 ORDER BY m.id LIMIT 1`,
+    )) as Array<{ email: string; slug: string }>;
+    const s = await signIn(app, { slug: m.slug } as Org, m.email, SEED_PASSWORD);
+    expect(s.status).toBe('MFA_REQUIRED');
+    for (const code of ['000000', '123456']) {
+      const r = await app.gql('mutation($c: String!) { verifyMfa(code: $c) { status token } }', { c: code }, s.token);
+      expect(r.data?.verifyMfa).toBeFalsy();
+      expect(r.errors?.length).toBeGreaterThan(0);
+    }
+  });
+
   it('lets the big tenant’s admin sign in with the seed password', async () => {
     const org = { slug: first.bigOrg.slug } as Org;
     const s = await signIn(app, org, first.bigOrg.adminEmail, SEED_PASSWORD);
