@@ -369,8 +369,9 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
     ): void => {
       const orgId = ids.org + orgIndex;
       // The first primary member of an org is its admin (the one with the admin@ address).
-      const isAdmin = (primary && !adminOf.has(orgId)) || (orgIndex === 0 && random() < 0.002);
-      if (primary && !adminOf.has(orgId)) {
+      const orgAdmin = primary && !adminOf.has(orgId);
+      const isAdmin = orgAdmin || (orgIndex === 0 && random() < 0.002);
+      if (orgAdmin) {
         adminOf.set(orgId, userId);
       }
       const isActive = isAdmin || random() >= 0.05;
@@ -385,7 +386,8 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
           `${lit.str(keys.nameKey)},${lit.str(keys.fullNameKey)},${lit.str(keys.emailKey)},${login === null ? 'NULL' : lit.date(login)},` +
           `${lit.date(since)},${lit.date(since)})`,
       );
-      if (isActive && random() < 0.25) {
+      // The admin@ account has no factor, so it signs in with its password alone (the benchmark does).
+      if (isActive && random() < 0.25 && !orgAdmin) {
         const confirmed = lit.date(since + Math.floor(random() * (now - since)));
         batches.factors.add(`(${ids.factor++},${membershipId},NULL,${confirmed},0,${confirmed},${confirmed})`);
       }

@@ -114,7 +114,7 @@ describe(`bulk seed (${testDbKind()})`, () => {
     }
   });
 
-  it('lets the big tenant’s admin sign in with the seed password', async () => {
+  it('lets the big tenant’s admin sign in with the seed password alone', async () => {
     const org = { slug: first.bigOrg.slug } as Org;
     const s = await signIn(app, org, first.bigOrg.adminEmail, SEED_PASSWORD);
     expect(s.status).toBe('SIGNED_IN');
