@@ -6,13 +6,8 @@ import { USER_COLUMNS } from '../src/services/member-read.service';
  * service runs (the benchmark prints the statements the server ran beside these).
  */
 
-/** services/session.service.ts resolve(). */
-export const SESSION_SQL = `SELECT s.id, s.userId, s.orgId, s.membershipId, s.kind, s.impersonatorUserId, s.expiresAt, m.isAdmin
-         FROM sessions s
-         JOIN memberships m ON m.id = s.membershipId
-         JOIN users u ON u.id = s.userId
-        WHERE s.tokenHash = ? AND s.revokedAt IS NULL AND s.expiresAt > ?
-          AND m.isActive = ? AND u.deletedAt IS NULL`;
+/** SessionService.resolve's statement (named parameters :hash, :now, :yes). */
+export { PRINCIPAL_SQL as SESSION_SQL } from '../src/services/session.service';
 
 /** The first keyset page by last name: the service's own SQL builder (services/member-query.ts). */
 export function firstPageSql(orgId: number, limit: number): { sql: string; params: Record<string, unknown> } {

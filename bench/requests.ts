@@ -21,6 +21,8 @@ export const ORDER_QUERY = `query Ordered($field: UserOrderField!, $direction: S
   users(first: 50, after: $after, orderBy: { field: $field, direction: $direction }) { nodes { id } pageInfo { endCursor } }
 }`;
 export const SEARCH_TERM = 'mar';
+/** A selective prefix (few members match it). */
+export const RARE_SEARCH_TERM = 'kow';
 
 export function body(query: string, variables: Record<string, unknown> = {}): string {
   return JSON.stringify({ query, variables });
