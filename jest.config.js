@@ -60,6 +60,9 @@ if (mariadbAvailable) {
     ...common,
     displayName: 'mariadb',
     testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+    // The browser test drives the Swagger UI page; the REST handlers it reaches are tested on
+    // MariaDB by the rest-*.test.ts files, so a second browser run adds nothing.
+    testPathIgnorePatterns: ['/node_modules/', '/test/e2e/swagger-ui\\.test\\.ts$'],
     setupFiles: ['reflect-metadata', '<rootDir>/test/setup/mariadb.env.js'],
     globalSetup: '<rootDir>/test/setup/mariadb.global-setup.ts',
     globalTeardown: '<rootDir>/test/setup/mariadb.global-teardown.ts',

@@ -59,6 +59,9 @@ export class ConflictError extends AppError {
   }
 }
 
+/** The CONFLICT of optimistic locking: the version the client read is stale (REST: 412 with If-Match). */
+export class StaleVersionError extends ConflictError {}
+
 export class SeatLimitReachedError extends AppError {
   readonly code = 'SEAT_LIMIT_REACHED';
   constructor(message = 'The org has no free licensed seat.') {

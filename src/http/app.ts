@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import type { GraphQLContext } from '../graphql/context';
 import { buildRequestContext, requestIdFor } from './request-context';
 import { mountHealth } from './health';
+import { mountRest } from '../rest';
 
 export interface AppParts {
   config: AppConfig;
@@ -51,6 +52,8 @@ export function createExpressApp(parts: AppParts): Express {
       context: async ({ req }) => buildRequestContext(req, dataSource, services.sessions, log) as Promise<GraphQLContext>,
     }),
   );
+
+  mountRest(app, { dataSource, services, log });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'NOT_FOUND', message: 'No such path.' });

@@ -5,6 +5,7 @@ import { AuditService } from './audit.service';
 import { AuthService } from './auth.service';
 import { deriveCursorKey } from './cursor';
 import { ImpersonationService } from './impersonation.service';
+import { MemberExportService } from './member-export.service';
 import { MemberReadService } from './member-read.service';
 import { MembershipService } from './membership.service';
 import { MfaService } from './mfa.service';
@@ -30,6 +31,7 @@ export interface Services {
   userAdmin: UserAdminService;
   impersonation: ImpersonationService;
   directory: UserDirectoryService;
+  memberExport: MemberExportService;
   roles: RoleService;
   auditTrail: AuditReadService;
   memberships: MembershipService;
@@ -51,6 +53,7 @@ export function createServices(config: AppConfig): Services {
   const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
   const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
   const directory = new UserDirectoryService(members, audit, cursorKey);
+  const memberExport = new MemberExportService(directory, audit);
   const roles = new RoleService(audit, cursorKey);
   const auditTrail = new AuditReadService(audit, cursorKey);
   return {
@@ -66,6 +69,7 @@ export function createServices(config: AppConfig): Services {
     userAdmin,
     impersonation,
     directory,
+    memberExport,
     roles,
     auditTrail,
     mfa,

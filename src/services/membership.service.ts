@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../context';
 import { Membership, type Org, User } from '../entities';
-import { BadUserInputError, ConflictError, ForbiddenError } from '../errors';
+import { BadUserInputError, ConflictError, ForbiddenError, StaleVersionError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { lockRow, supportsRowLocks } from '../db/locks';
 import { rawExecute, rawQuery, toDate } from '../db/raw';
@@ -132,7 +132,7 @@ export class MembershipService {
       ...(supportsRowLocks(tx.manager) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     }))!;
     if (expected !== undefined && current.version !== expected) {
-      throw new ConflictError();
+      throw new StaleVersionError();
     }
     const next = this.nextState(current, patch, tx.principal.userId, now);
 
@@ -167,7 +167,7 @@ export class MembershipService {
     );
     if (rows !== 1) {
       if (expected !== undefined) {
-        throw new ConflictError();
+        throw new StaleVersionError();
       }
       throw new LostRace();
     }

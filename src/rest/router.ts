@@ -1,0 +1,154 @@
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { SessionContext } from '../context';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
+import { buildRequestContext, requestIdFor } from '../http/request-context';
+import type { Services } from '../services';
+
+/**
+ * Who may call a route, declared per route like `@Authorized` on a GraphQL root field (and
+ * enforced again by the service for writes):
+ * - `SESSION`: a full session of any member of the org;
+ * - `ADMIN`: a full session of an active admin, not impersonated;
+ * - `MFA_ENROLLMENT`: a full session or an enrollment-only session (the MFA enrollment calls).
+ */
+export type Access = 'SESSION' | 'ADMIN' | 'MFA_ENROLLMENT';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RestRoute {
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/user/users/{id}/membership` (the document uses the same string). */
+  path: string;
+  access: Access;
+  /**
+   * Parses the request, makes ONE service call, shapes the answer. Returns the JSON body of a
+   * 200, or undefined for a 204 (or after streaming the answer itself).
+   */
+  handle: (ctx: SessionContext, req: Request, res: Response) => Promise<unknown>;
+}
+
+export interface RestDeps {
+  dataSource: DataSource;
+  services: Services;
+  log: Logger;
+}
+
+export const JSON_BODY_LIMIT = '100kb';
+
+function expressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, ':$1');
+}
+
+const parseJson = express.json({ limit: JSON_BODY_LIMIT, strict: true });
+
+/**
+ * 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB,
+ * 400 if malformed). `Content-Length: 0` (what clients send for a body-less PUT or POST) is no
+ * body: req.body stays undefined (body-parser would make it `{}`).
+ */
+const jsonBodyOnly: RequestHandler = (req, res, next) => {
+  if (req.get('content-length') === '0') {
+    next();
+    return;
+  }
+  // req.is() is null without a body, false for a body of another type.
+  if (req.is('application/json') === false) {
+    next(Object.assign(new Error('unsupported media type'), { type: 'media.unsupported', status: 415 }));
+    return;
+  }
+  parseJson(req, res, next);
+};
+
+function allowed(p: SessionContext['principal'], access: Access): boolean {
+  if (access === 'MFA_ENROLLMENT') {
+    return p.kind === 'full' || p.kind === 'mfa_enrollment';
+  }
+  return p.kind === 'full' && (access === 'SESSION' || p.isAdmin);
+}
+
+function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
+  const action = `rest.${route.method} ${route.path}`;
+  return async (req, res) => {
+    const ctx = await buildRequestContext(req, deps.dataSource, deps.services.sessions, deps.log);
+    if (!ctx.principal) {
+      throw new UnauthenticatedError();
+    }
+    const s = ctx as SessionContext;
+    if (!allowed(s.principal, route.access)) {
+      await deps.services.audit.recordDenied(s, { action }, 'FORBIDDEN');
+      throw new ForbiddenError(
+        s.principal.kind !== 'full'
+          ? 'This session may only complete the MFA step it was issued for.'
+          : s.principal.impersonatorUserId !== null
+            ? 'Not allowed while impersonating.'
+            : 'Only an admin of this org may do this.',
+      );
+    }
+    const body = await route.handle(s, req, res);
+    if (res.headersSent) {
+      return;
+    }
+    if (body === undefined) {
+      res.status(204).end();
+      return;
+    }
+    res.json(body);
+  };
+}
+
+/**
+ * The legacy REST router: every route of the table, 405 (with Allow) for any other method on
+ * a known path (so a mutation is never reachable over GET; `X-HTTP-Method-Override` is not
+ * honoured), JSON bodies only, and one error handler (toRestError) for every failure.
+ */
+export function createRestRouter(
+  routes: readonly RestRoute[],
+  deps: RestDeps,
+  onError: (err: unknown, req: Request, res: Response) => void,
+): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  const byPath = new Map<string, RestRoute[]>();
+  for (const r of routes) {
+    byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  }
+  // Literal paths (/user/users/me, /user/users/page, ...) are registered before templated ones
+  // (/user/users/{id}) so that `me` is never taken for an id.
+  const ordered = [...byPath.keys()].sort((a, b) => Number(a.includes('{')) - Number(b.includes('{')));
+  for (const path of ordered) {
+    const route = router.route(expressPath(path));
+    const methods = byPath.get(path)!;
+    // Express would answer HEAD by running the GET handler (a whole CSV export, audited): refuse it.
+    route.head((_req: Request, res: Response) => {
+      res.set('Allow', methods.map((r) => r.method).join(', '));
+      res.status(405).end();
+    });
+    for (const r of methods) {
+      const chain = r.method === 'GET' ? [] : [jsonBodyOnly];
+      route[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](...chain, handlerFor(r, deps));
+    }
+    const allow = methods.map((r) => r.method).join(', ');
+    route.all((req: Request, res: Response) => {
+      res.set('Allow', allow);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      res.status(405).json({ error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use ${allow}.` });
+    });
+  }
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    void next;
+    onError(err, req, res);
+  });
+  return router;
+}
+
+export function requestIdOf(req: Request): string {
+  return String((req as Request & { id?: string }).id ?? requestIdFor(req));
+}

@@ -1,0 +1,57 @@
+import type { DataSource } from 'typeorm';
+import { Membership, User } from '../../src/entities';
+import { memberKeys } from '../../src/services/member-keys';
+import { rebuildMemberCounters } from '../../src/services/member-counters';
+
+export interface BulkMember {
+  firstName: string;
+  lastName: string;
+  email: string;
+  isActive?: boolean;
+  isAdmin?: boolean;
+  allAccess?: boolean;
+  mfaOptOut?: boolean;
+  lastLoginAt?: Date | null;
+}
+
+/**
+ * Inserts many members of one org at once (test data for exports and paging), bypassing the
+ * services' validation on purpose: it can also plant legacy data the services would refuse
+ * today (names with newlines). Keys and counters are kept right.
+ */
+export async function insertMembers(ds: DataSource, orgId: number, members: BulkMember[], chunk = 500): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < members.length; i += chunk) {
+    const part = members.slice(i, i + chunk);
+    await ds.transaction(async (m) => {
+      const users = part.map((u) =>
+        m.create(User, {
+          firstName: u.firstName,
+          lastName: u.lastName,
+          email: u.email,
+          emailKey: u.email.toLowerCase(),
+          language: 'en-US',
+          passwordHash: null,
+          lastLoginAt: u.lastLoginAt ?? null,
+        }),
+      );
+      await m.save(User, users, { chunk: 100 });
+      const memberships = users.map((u, j) =>
+        m.create(Membership, {
+          orgId,
+          userId: u.id,
+          isActive: part[j].isActive ?? true,
+          isAdmin: part[j].isAdmin ?? false,
+          allAccess: part[j].allAccess ?? false,
+          mfaOptOut: part[j].mfaOptOut ?? false,
+          ...memberKeys(u),
+          lastLoginAt: u.lastLoginAt,
+        }),
+      );
+      await m.save(Membership, memberships, { chunk: 100 });
+      ids.push(...users.map((u) => u.id));
+    });
+  }
+  await rebuildMemberCounters(ds.manager, orgId);
+  return ids;
+}

@@ -1,0 +1,86 @@
+import { openApiDocument, SEED_MEMBERSHIP_EXAMPLE } from '../../src/rest/openapi';
+import { restRoutes } from '../../src/rest';
+import type { Services } from '../../src/services';
+import { ResponseChecker, validateOpenApi } from '../support/openapi';
+
+describe('the OpenAPI document of the REST shim', () => {
+  const doc = openApiDocument() as any;
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    const r = validateOpenApi(doc);
+    expect(r.errors).toBeUndefined();
+    expect(r.valid).toBe(true);
+    expect(r.version).toBe('3.1');
+  });
+
+  it('the validator is not a rubber stamp: a broken document is refused', () => {
+    const broken = openApiDocument() as any;
+    broken.paths['/user/users/me'].get.responses = 'nope';
+    expect(validateOpenApi(broken).valid).toBe(false);
+  });
+
+  it('lists exactly the routes the router serves', () => {
+    const served = restRoutes({} as Services)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([p, ops]) =>
+        Object.keys(ops)
+          .filter((k) => k !== 'parameters')
+          .map((m) => `${m.toUpperCase()} ${p}`),
+      )
+      .sort();
+    expect(documented).toEqual(served);
+  });
+
+  it('has the legacy summaries and the seed example body', () => {
+    expect(doc.paths['/user/users/me'].get.summary).toBe('who am i?');
+    expect(doc.paths['/user/users/{id}/membership'].put.summary).toBe('update a users membership');
+    expect(doc.paths['/user/users/{id}'].get.summary).toBe('load a user');
+    const body = doc.paths['/user/users/{id}/membership'].put.requestBody.content['application/json'];
+    expect(body.example).toEqual({
+      isActive: true,
+      isAdmin: false,
+      allAccess: true,
+      mfaOptOut: true,
+      excludeFromMembershipCount: false,
+      hasAdvancedPermissions: false,
+    });
+    expect(body.example).toEqual(SEED_MEMBERSHIP_EXAMPLE);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('the response checker accepts a fitting body and rejects drift', () => {
+    const checker = new ResponseChecker();
+    const headers = new Headers({ 'content-type': 'application/json; charset=utf-8' });
+    const membership = {
+      userId: 3,
+      isActive: true,
+      isAdmin: false,
+      allAccess: false,
+      portalAccess: false,
+      mfaOptOut: true,
+      mfaOptOutUntil: null,
+      mfaOptOutReason: null,
+      excludeFromMembershipCount: false,
+      hasAdvancedPermissions: false,
+      version: 2,
+      updatedAt: '2026-11-28T23:00:00.000Z',
+    };
+    expect(() => checker.check('PUT', '/user/users/{id}/membership', { status: 200, body: membership, headers })).not.toThrow();
+    expect(() =>
+      checker.check('PUT', '/user/users/{id}/membership', { status: 200, body: { ...membership, secret: 'x' }, headers }),
+    ).toThrow(/does not match/);
+    expect(() =>
+      checker.check('PUT', '/user/users/{id}/membership', { status: 200, body: { ...membership, mfaOptOut: 'yes' }, headers }),
+    ).toThrow(/does not match/);
+    expect(() =>
+      checker.check('PUT', '/user/users/{id}/membership', {
+        status: 400,
+        body: { error: 'BAD_USER_INPUT', message: 'x', field: 'foo' },
+        headers,
+      }),
+    ).not.toThrow();
+    expect(() => checker.check('PUT', '/user/users/{id}/membership', { status: 418, body: {}, headers })).toThrow(/does not list/);
+  });
+});
