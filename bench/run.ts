@@ -462,6 +462,7 @@ async function main(): Promise<void> {
     }
 
     /* Targets ------------------------------------------------------------------------------------ */
+    const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
     const cpuOf = (a: LoadResult, b: LoadResult, proc: string): string =>
       (((a.cpuMsPerRequest[proc] ?? NaN) + (b.cpuMsPerRequest[proc] ?? NaN)) / 2).toFixed(2);
     const statementsPerPage = (p: typeof mysqlPlans): [number, number] => [p.perRequest['page 50'].length, p.perRequest['page 200'].length];
@@ -488,7 +489,7 @@ async function main(): Promise<void> {
       },
       {
         target: 'userCounts adds ≤ 10% to a page request',
-        value: `+${((first.rps / withCounts.rps - 1) * 100).toFixed(1)}% time per request (${withCounts.rps.toFixed(0)} vs ${first.rps.toFixed(0)} req/s)`,
+        value: `${signed((first.rps / withCounts.rps - 1) * 100)}% time per request (${withCounts.rps.toFixed(0)} vs ${first.rps.toFixed(0)} req/s)`,
         pass: withCounts.rps >= first.rps / 1.1,
       },
       {
