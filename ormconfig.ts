@@ -18,8 +18,8 @@ export interface DataSourceTuning {
    * database that does not answer. The server sets it; the CLI (bulk seeding) does not.
    */
   queryTimeoutMs?: number;
-  /** Log every SQL statement through this function (tests count statements with it). */
-  onQuery?: (sql: string) => void;
+  /** Log every SQL statement through this function (tests count statements with it; the benchmark EXPLAINs them). */
+  onQuery?: (sql: string, parameters?: unknown[]) => void;
 }
 
 /** The TypeORM DataSource for either engine. One set of migrations per dialect. */
@@ -27,7 +27,7 @@ export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTun
   // A custom logger always: TypeORM's default prints slow queries (any longer than the query
   // timeout) to the console; the failures themselves reach the server log as request errors.
   const logger = {
-    logQuery: (q: string) => tuning.onQuery?.(q),
+    logQuery: (q: string, parameters?: unknown[]) => tuning.onQuery?.(q, parameters),
     logQueryError: () => undefined,
     logQuerySlow: () => undefined,
     logSchemaBuild: () => undefined,

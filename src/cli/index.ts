@@ -136,12 +136,22 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       case 'seed': {
         await ds.runMigrations({ transaction: 'each' });
-        await seedBulk(ds, {
+        const r = await seedBulk(ds, {
           orgs: int(values, 'orgs', 1000)!,
           users: int(values, 'users', 100_000)!,
           bigOrgUsers: int(values, 'big-org-users'),
-          progress: process.stderr.isTTY !== false,
+          progress: process.stderr.isTTY === true,
         });
+        process.stdout.write(
+          `Seeded ${r.orgs} orgs and ${r.users} users in ${r.seconds.toFixed(1)} s ` +
+            `(${Object.entries(r.phases)
+              .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+              .join(', ')}).\n` +
+            `Rows: ${Object.entries(r.rows)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}.\n` +
+            `Big org ${r.bigOrg.slug} (${r.bigOrg.members} members); admins sign in as admin@bench-<orgId>.bench with password ${r.password}\n`,
+        );
         return 0;
       }
       default:

@@ -92,6 +92,8 @@ export interface TestApp {
 export interface StartOptions {
   env?: Record<string, string>;
   countQueries?: boolean;
+  /** Sees every SQL statement with its parameters (the query-plan test EXPLAINs them). */
+  onQuery?: (sql: string, parameters?: unknown[]) => void;
 }
 
 /** Starts the real server on an ephemeral port on 127.0.0.1 against a fresh, migrated database. */
@@ -115,11 +117,16 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   });
   const log = createLogger(config.logLevel, sink);
   const queries: string[] = [];
-  const ds = await openDataSource(config.database, {
-    onQuery: opts.countQueries ? (q) => queries.push(q) : undefined,
-    poolSize: 5,
-    queryTimeoutMs: config.dbQueryTimeoutMs,
-  });
+  const onQuery =
+    opts.countQueries || opts.onQuery
+      ? (q: string, p?: unknown[]) => {
+          if (opts.countQueries) {
+            queries.push(q);
+          }
+          opts.onQuery?.(q, p);
+        }
+      : undefined;
+  const ds = await openDataSource(config.database, { onQuery, poolSize: 5, queryTimeoutMs: config.dbQueryTimeoutMs });
   await ds.runMigrations({ transaction: 'each' });
   const server = await startServer({ config, log, dataSource: ds, runMigrations: false });
 

@@ -19,6 +19,8 @@ export interface ThrowawayMariaDb {
   restart(): Promise<void>;
   /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: it accepts connections but never answers. */
   freeze(frozen: boolean): void;
+  /** The mariadbd process id (the benchmark reads its CPU time; it changes on restart()). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,9 @@ function admin(socket: string, args: string[], input?: string): { ok: boolean; o
   return { ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPoolMb?: number } = {}): Promise<ThrowawayMariaDb> {
+export async function startThrowawayMariaDb(
+  opts: { dataDir?: string; bufferPoolMb?: number; extraArgs?: string[] } = {},
+): Promise<ThrowawayMariaDb> {
   const mariadbd = findMariaDbd();
   if (!mariadbd) {
     throw new Error('mariadbd not found (apt-get install mariadb-server)');
@@ -91,6 +95,7 @@ export async function startThrowawayMariaDb(opts: { dataDir?: string; bufferPool
         '--max-connections=500',
         '--innodb-flush-log-at-trx-commit=2',
         '--sync-binlog=0',
+        ...(opts.extraArgs ?? []),
       ],
       { stdio: ['ignore', out, out], detached: false },
     );
@@ -140,6 +145,9 @@ GRANT ALL PRIVILEGES ON *.* TO 'gatehouse'@'127.0.0.1' WITH GRANT OPTION; FLUSH 
     shutdown,
     restart: launch,
     freeze: (frozen) => void child.kill(frozen ? 'SIGSTOP' : 'SIGCONT'),
+    get pid() {
+      return child.pid!;
+    },
     stop: async () => {
       await shutdown();
       if (!keep) {
