@@ -12,9 +12,7 @@ import { buildRequestContext, requestIdFor } from './request-context';
 import { mountHealth } from './health';
 import { securityHeaders } from './security-headers';
 import { mountRest } from '../rest';
-
-/** The largest request body accepted by /graphql (the REST shim has the same): more is a 413. */
-export const BODY_LIMIT = '100kb';
+import { BODY_LIMIT } from './body-limit';
 
 export interface AppParts {
   config: AppConfig;

@@ -5,6 +5,7 @@ import type { SessionContext } from '../context';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { buildRequestContext, requestIdFor } from '../http/request-context';
 import type { Services } from '../services';
+import { BODY_LIMIT } from '../http/body-limit';
 
 /**
  * Who may call a route, declared per route like `@Authorized` on a GraphQL root field (and
@@ -35,13 +36,11 @@ export interface RestDeps {
   log: Logger;
 }
 
-export const JSON_BODY_LIMIT = '100kb';
-
 function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-const parseJson = express.json({ limit: JSON_BODY_LIMIT, strict: true });
+const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
 
 /**
  * 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB,
