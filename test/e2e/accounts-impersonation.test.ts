@@ -1,6 +1,16 @@
 import { Membership, Session } from '../../src/entities';
 import type { RequestContext } from '../../src/context';
-import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
+import {
+  asAdmin,
+  asMember,
+  createMember,
+  createOrg,
+  errorCode,
+  fakeDateOnly,
+  startTestApp,
+  testDbKind,
+  type TestApp,
+} from '../support/harness';
 import {
   CHANGE_PASSWORD,
   CREATE_USER,
@@ -67,19 +77,7 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
     expect(new Date(r.data!.impersonate.expiresAt).getTime()).toBeLessThanOrEqual(soon.getTime());
 
     const { admin: admin2, imp } = await setup();
-    jest.useFakeTimers({
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'setTimeout',
-        'setInterval',
-        'clearTimeout',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    fakeDateOnly();
     try {
       jest.setSystemTime(Date.now() + 3600_000 + 1000);
       expect(errorCode(await app.gql(ME, {}, imp.token))).toBe('UNAUTHENTICATED');

@@ -5,6 +5,7 @@ import {
   createMember,
   createOrg,
   errorCode,
+  fakeDateOnly,
   signIn,
   startTestApp,
   TEST_PASSWORD,
@@ -24,21 +25,6 @@ import {
 } from '../support/accounts';
 
 const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
-const fakeDateOnly = (): void => {
-  jest.useFakeTimers({
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'setTimeout',
-      'setInterval',
-      'clearTimeout',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-};
 
 describe(`accounts: activation, reset and password change (${testDbKind()})`, () => {
   let app: TestApp;

@@ -281,3 +281,26 @@ export function withToken(app: TestApp, m: TestMember, token: string): Principal
 export function errorCode(r: GqlResponse): string | undefined {
   return r.errors?.[0]?.extensions?.code;
 }
+
+/**
+ * Fakes only Date: the server runs in this process, so timers, ticks and I/O must stay real.
+ * Restore with jest.useRealTimers().
+ */
+export function fakeDateOnly(at?: number | Date): void {
+  jest.useFakeTimers({
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'setTimeout',
+      'setInterval',
+      'clearTimeout',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+  if (at !== undefined) {
+    jest.setSystemTime(at);
+  }
+}

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../src/context';
 import { Membership, Org } from '../../src/entities';
 import { rawQuery } from '../../src/db/raw';
-import type { GqlResponse, Principal, TestApp } from './harness';
+import { fakeDateOnly, type GqlResponse, type Principal, type TestApp } from './harness';
 
 /** Every stored field of Membership, for comparing a row before and after. */
 export const MEMBERSHIP_FIELDS =
@@ -90,18 +90,6 @@ export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext>
 
 /** Fakes only Date (the server runs in this process), per the project brief. */
 export function fakeDate(at: Date): void {
-  jest.useFakeTimers({
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'setTimeout',
-      'setInterval',
-      'clearTimeout',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly();
   jest.setSystemTime(at);
 }

@@ -5,7 +5,7 @@ import { Membership, Org } from '../../src/entities';
 import { openDataSource } from '../../ormconfig';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
-import { errorCode, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
+import { errorCode, fakeDateOnly, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
 
 const run = promisify(execFile);
 
@@ -16,19 +16,7 @@ const run = promisify(execFile);
 export const clock = {
   now: Date.UTC(2031, 0, 6, 9, 0, 0),
   install(): void {
-    jest.useFakeTimers({
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'setTimeout',
-        'setInterval',
-        'clearTimeout',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    fakeDateOnly();
     jest.setSystemTime(this.now);
   },
   uninstall(): void {
