@@ -25,6 +25,8 @@ export interface AppConfig {
   graphqlIntrospection: boolean;
   corsOrigins: string[];
   sessionTtlSeconds: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For is trusted (0 = none). */
+  trustProxyHops: number;
   /** MySQL: a query (or a connection attempt) that takes longer fails instead of hanging. */
   dbQueryTimeoutMs: number;
   /** SIGTERM: how long in-flight requests may take before their connections are cut. */
@@ -149,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
     problems.push(`SHUTDOWN_GRACE_MS must be an integer >= 0 (got "${env.SHUTDOWN_GRACE_MS}")`);
   }
+  // How many reverse proxies (load balancers) sit in front: their X-Forwarded-For hops are
+  // trusted for the client address in logs and audit rows. 0 = none (a client could forge it).
+  const trustProxyHops = Number(env.TRUST_PROXY_HOPS ?? '0');
+  if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0 || trustProxyHops > 10) {
+    problems.push(`TRUST_PROXY_HOPS must be an integer 0..10 (got "${env.TRUST_PROXY_HOPS}")`);
+  }
   const corsOrigins = (env.CORS_ORIGINS ?? (appEnv === 'production' ? '' : 'https://studio.apollographql.com'))
     .split(',')
     .map((s) => s.trim())
@@ -173,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlSeconds: ttl,
     dbQueryTimeoutMs,
     shutdownGraceMs,
+    trustProxyHops,
   };
 }

@@ -28,7 +28,8 @@ export function createExpressApp(parts: AppParts): Express {
   const { config, dataSource, services, apollo, log } = parts;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Express's hop count: the client address is taken from the last N X-Forwarded-For entries.
+  app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   app.use(
     pinoHttp({
       logger: log,

@@ -9,6 +9,7 @@ describe('configuration', () => {
     expect(c.port).toBe(4000);
     expect(c.host).toBe('127.0.0.1');
     expect(c.mfaEncryptionKey.length).toBe(32);
+    expect(c.trustProxyHops).toBe(0);
   });
 
   it('selects mysql2 for mysql:// URLs', () => {
@@ -17,12 +18,12 @@ describe('configuration', () => {
 
   it('reports every bad value at once, with its name', () => {
     try {
-      loadConfig({ NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' });
+      loadConfig({ NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', TRUST_PROXY_HOPS: '-1' });
       throw new Error('expected a ConfigError');
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const msg = (e as Error).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'MFA_ENCRYPTION_KEY']) {
+      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'MFA_ENCRYPTION_KEY', 'TRUST_PROXY_HOPS']) {
         expect(msg).toContain(name);
       }
     }
