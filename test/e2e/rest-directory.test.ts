@@ -1,7 +1,8 @@
-import { asAdmin, asMember, createMember, createOrg, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import { startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 import type { Org } from '../../src/entities';
 import type { RequestContext } from '../../src/context';
 import { ResponseChecker } from '../support/openapi';
+import { createDirectoryFixture } from '../support/rest-fixture';
 
 describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
   let app: TestApp;
@@ -12,20 +13,7 @@ describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    org = await createOrg(app, { licensedSeats: 100 });
-    admin = await asAdmin(app, org, { firstName: 'Ada', lastName: 'Admin' });
-    member = await asMember(app, org, { firstName: 'Mem', lastName: 'Ber' });
-    for (const [first, last] of [
-      ['Valentina', 'Rodriguez'],
-      ['Val', 'Kilmer'],
-      ['Bob', 'Valdez'],
-    ]) {
-      await createMember(app, org, { firstName: first, lastName: last });
-    }
-    await createMember(app, org, { firstName: 'Ina', lastName: 'Ctive', isActive: false });
-    await createMember(app, org, { firstName: 'Ex', lastName: 'Cluded', excludeFromMembershipCount: true });
-    // A member of another org, who must never show up in this org's lists.
-    await createMember(app, await createOrg(app), { firstName: 'Other', lastName: 'Org' });
+    ({ org, admin, member } = await createDirectoryFixture(app));
   });
   afterAll(async () => {
     await app.stop();
