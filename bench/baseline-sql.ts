@@ -1,5 +1,5 @@
-import { memberPageSql } from '../src/services/member-query';
-import { USER_COLUMNS } from '../src/services/member-read.service';
+import { memberPageSql } from '../src/services/members/member-query';
+import { USER_COLUMNS } from '../src/services/members/member-rows';
 
 /**
  * The SQL of one `users(first: N)` request, for the raw baseline. Keep it equal to what the
@@ -7,7 +7,7 @@ import { USER_COLUMNS } from '../src/services/member-read.service';
  */
 
 /** SessionService.resolve's statement (named parameters :hash, :now, :yes). */
-export { PRINCIPAL_SQL as SESSION_SQL } from '../src/services/session.service';
+export { PRINCIPAL_SQL as SESSION_SQL } from '../src/services/auth/session.service';
 
 /** The first keyset page by last name: the service's own SQL builder (services/member-query.ts). */
 export function firstPageSql(orgId: number, limit: number): { sql: string; params: Record<string, unknown> } {

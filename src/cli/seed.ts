@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import { hashPassword } from '../security/password';
-import { memberKeys } from '../services/member-keys';
+import { memberKeys } from '../services/members/member-keys';
 import { assertIndexesAsDeclared, dropDeclaredIndexes, rebuildDeclaredIndexes } from './bulk-indexes';
 
 export interface SeedOptions {

@@ -45,11 +45,3 @@ export function toDate(value: unknown): Date | null {
 export function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === '1';
 }
-
-/** A unique-index violation on either engine (a concurrent insert won the race): callers map it to CONFLICT. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = err.driverError?.code ?? err.code;
-  const errno = err.driverError?.errno ?? err.errno;
-  return errno === 1062 || code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../context';
+import { isDeadlock } from './errors';
 
 /**
  * SQLite (better-sqlite3) gives TypeORM a single connection: two interleaved transactions would
@@ -20,12 +21,6 @@ class Mutex {
   }
 }
 const sqliteLocks = new WeakMap<DataSource, Mutex>();
-
-function isDeadlock(e: unknown): boolean {
-  const err = e as { errno?: number; code?: string; driverError?: { errno?: number } };
-  const errno = err.errno ?? err.driverError?.errno;
-  return errno === 1213 || errno === 1205 || err.code === 'ER_LOCK_DEADLOCK';
-}
 
 /**
  * Runs fn in one database transaction (or joins the one ctx is already in). The change and its

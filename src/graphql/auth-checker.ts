@@ -1,6 +1,6 @@
 import type { AuthCheckerFn } from 'type-graphql';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
-import type { AuditService } from '../services/audit.service';
+import type { AuditService } from '../services/audit/audit.service';
 import type { GraphQLContext } from './context';
 import { Role, type RoleName } from './roles';
 

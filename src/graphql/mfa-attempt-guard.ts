@@ -7,7 +7,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { MfaService } from '../services/mfa.service';
+import type { MfaService } from '../services/mfa/mfa.service';
 import type { GraphQLContext } from './context';
 
 /** Root fields that check an MFA code: one request may hold at most one of them (rule 13). */

@@ -65,7 +65,7 @@ export function createExpressApp(parts: AppParts): Express {
     cors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['X-Request-Id'], maxAge: 600 }),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => buildRequestContext(req, dataSource, services.sessions, log) as Promise<GraphQLContext>,
+      context: async ({ req }) => buildRequestContext(req, dataSource, services.session, log) as Promise<GraphQLContext>,
     }),
   );
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
-import type { SessionService } from '../services/session.service';
+import type { SessionService } from '../services/auth/session.service';
 import { ServiceUnavailableError } from '../errors';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;

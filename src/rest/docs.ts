@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from './openapi/document';
+import type { RestRoute } from './router';
 
 /** The swagger-ui-dist package's own assets: no CDN, the page works offline. */
 const SWAGGER_DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -47,8 +48,8 @@ const PAGE = `<!DOCTYPE html>
  * 'self'; style-src 'self'; img-src 'self' data: (the CSS's SVG icons); connect-src 'self'
  * (the document and "Try it out").
  */
-export function mountDocs(app: Express): void {
-  const document = JSON.stringify(openApiDocument());
+export function mountDocs(app: Express, routes: readonly RestRoute[]): void {
+  const document = JSON.stringify(openApiDocument(routes));
   app.get('/openapi.json', (_req: Request, res: Response) => {
     res.type('application/json').send(document);
   });

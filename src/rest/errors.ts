@@ -1,4 +1,5 @@
 import { AppError, StaleVersionError, type BadUserInputError, type RateLimitedError } from '../errors';
+import { isDatabaseUnavailable } from '../db/errors';
 
 /** The JSON body of every REST error answer. */
 export interface RestErrorBody {
@@ -21,40 +22,6 @@ export interface ErrorCircumstances {
   requestId: string;
   /** The client sent `If-Match`: a version conflict is then 412 Precondition Failed, not 409. */
   conditional: boolean;
-}
-
-/** Driver and pool failures that mean "the database is not reachable right now" (not a bug). */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'SQLITE_BUSY',
-]);
-const UNAVAILABLE_NAMES = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'PoolClosedError']);
-/** What the drivers say when the pool or the SQLite handle is closed (TypeORM wraps it without a code). */
-const UNAVAILABLE_MESSAGE = /^(?:Pool is closed|Connection is not established|(?:TypeError: )?The database connection is not open)/;
-
-function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; message?: string; driverError?: { code?: string; message?: string } } | null;
-  if (!e || typeof e !== 'object') {
-    return false;
-  }
-  if (e instanceof AppError) {
-    return (e.extensions as { unavailable?: boolean }).unavailable === true;
-  }
-  const code = e.code ?? e.driverError?.code;
-  return (
-    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
-    (e.name !== undefined && UNAVAILABLE_NAMES.has(e.name)) ||
-    UNAVAILABLE_MESSAGE.test(e.message ?? '') ||
-    UNAVAILABLE_MESSAGE.test(e.driverError?.message ?? '')
-  );
 }
 
 /** body-parser failures carry `type` and a 4xx `status`. */

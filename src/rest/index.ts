@@ -1,26 +1,8 @@
 import type { Express, Request, Response } from 'express';
-import type { Services } from '../services';
 import { mountDocs } from './docs';
 import { toRestError } from './errors';
-import { createRestRouter, requestIdOf, type RestDeps, type RestRoute } from './router';
-import { directoryRoutes } from './directory.routes';
-import { exportRoutes } from './export.routes';
-import { membershipRoutes } from './membership.routes';
-import { mfaRoutes } from './mfa.routes';
-import { orgRoutes } from './org.routes';
-import { userRoutes } from './users.routes';
-
-/** Every route of the legacy REST shim (PRODUCT.md §4). */
-export function restRoutes(services: Services): RestRoute[] {
-  return [
-    ...userRoutes(services),
-    ...directoryRoutes(services),
-    ...membershipRoutes(services),
-    ...mfaRoutes(services),
-    ...orgRoutes(services),
-    ...exportRoutes(services),
-  ];
-}
+import { createRestRouter, requestIdOf, type RestDeps } from './router';
+import { REST_ROUTES } from './routes';
 
 /** Sends any failure of a REST request through the one mapping (toRestError). */
 function sendRestError(deps: RestDeps) {
@@ -44,6 +26,6 @@ function sendRestError(deps: RestDeps) {
 
 /** Mounts the legacy REST shim (/user/...), its OpenAPI document (/openapi.json) and Swagger UI (/docs). */
 export function mountRest(app: Express, deps: RestDeps): void {
-  mountDocs(app);
-  app.use(createRestRouter(restRoutes(deps.services), deps, sendRestError(deps)));
+  mountDocs(app, REST_ROUTES);
+  app.use(createRestRouter(REST_ROUTES, deps, sendRestError(deps)));
 }

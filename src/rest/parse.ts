@@ -1,13 +1,12 @@
 import type { Request } from 'express';
 import { BadUserInputError } from '../errors';
+import { parseId, parseMemberRef, type MemberRef } from '../services/shared/ids';
 
 /**
  * Parsing of REST input into the plain values services take. Nothing here knows a business
  * rule: it checks shapes (types, ranges, unknown names) the way GraphQL's type system does for
  * the other door, and names the offending field.
  */
-
-export type UserRef = { id: number } | { externalRef: string };
 
 type QueryValue = string | undefined;
 
@@ -64,25 +63,10 @@ export function parseDateParam(value: QueryValue, field: string): Date {
   return d;
 }
 
-/** `{id}` of a path: the numeric user id, or the user's externalRef when `byRef=true`. */
-export function parseUserRef(raw: string, byRef: boolean): UserRef {
-  if (byRef) {
-    if (!raw || raw.length > 191) {
-      throw new BadUserInputError('id (an externalRef) must be 1 to 191 characters.', 'id');
-    }
-    return { externalRef: raw };
-  }
-  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) {
-    throw new BadUserInputError('id must be a positive integer (or pass byRef=true to use the externalRef).', 'id');
-  }
-  return { id };
-}
-
 /** `{id}` and `?byRef=` of /user/users/{id}[/membership]. */
-export function userRefOf(req: Request): UserRef {
+export function userRefOf(req: Request): MemberRef {
   const q = queryParams(req, ['byRef']);
-  return parseUserRef(String(req.params.id), parseBooleanParam(q.byRef, 'byRef', false));
+  return parseMemberRef(String(req.params.id), parseBooleanParam(q.byRef, 'byRef', false), 'id');
 }
 
 /** `?search=&active=&sort=` of the page and the CSV export (the sort is parsed by the service). */
@@ -114,55 +98,12 @@ export function bodyObject<K extends string>(
   return body as Partial<Record<K, unknown>>;
 }
 
-/** A partial set of boolean flags: every present field must be a JSON boolean. */
-export function booleanPatch<K extends string>(body: unknown, fields: readonly K[]): Partial<Record<K, boolean>> {
-  const o = bodyObject(body, fields);
-  const patch: Partial<Record<K, boolean>> = {};
-  for (const f of fields) {
-    const v = o[f];
-    if (v === undefined) {
-      continue;
-    }
-    if (typeof v !== 'boolean') {
-      throw new BadUserInputError(`${f} must be true or false.`, f);
-    }
-    patch[f] = v;
-  }
-  return patch;
-}
-
 export function requiredString(o: Partial<Record<string, unknown>>, field: string): string {
   const v = o[field];
   if (typeof v !== 'string') {
     throw new BadUserInputError(`${field} is required and must be a string.`, field);
   }
   return v;
-}
-
-export function optionalString(o: Partial<Record<string, unknown>>, field: string): string | undefined {
-  const v = o[field];
-  if (v !== undefined && typeof v !== 'string') {
-    throw new BadUserInputError(`${field} must be a string.`, field);
-  }
-  return v;
-}
-
-export function requiredBoolean(o: Partial<Record<string, unknown>>, field: string): boolean {
-  const v = o[field];
-  if (typeof v !== 'boolean') {
-    throw new BadUserInputError(`${field} is required and must be true or false.`, field);
-  }
-  return v;
-}
-
-/** A user id given in a body: a positive integer (a numeric string is accepted, as legacy clients send either). */
-export function bodyUserId(o: Partial<Record<string, unknown>>, field: string): number {
-  const v = o[field];
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) {
-    throw new BadUserInputError(`${field} must be a positive integer.`, field);
-  }
-  return n;
 }
 
 /**
@@ -195,4 +136,9 @@ export async function withLegacyFieldNames<T>(call: Promise<T>, names: Record<st
     const legacy = names[e.field];
     throw new BadUserInputError(e.message.replace(new RegExp(`\\b${e.field}\\b`, 'g'), legacy), legacy);
   }
+}
+
+/** A user id given in a body: a positive integer (a numeric string is accepted, as legacy clients send either). */
+export function bodyUserId(o: Partial<Record<string, unknown>>, field: string): number {
+  return parseId(o[field], field);
 }

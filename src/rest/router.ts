@@ -6,6 +6,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { buildRequestContext, requestIdFor } from '../http/request-context';
 import type { Services } from '../services';
 import { BODY_LIMIT } from '../http/body-limit';
+import type { Json } from './openapi/components';
 
 /**
  * Who may call a route, declared per route like `@Authorized` on a GraphQL root field (and
@@ -23,11 +24,13 @@ export interface RestRoute {
   /** OpenAPI-style path, e.g. `/user/users/{id}/membership` (the document uses the same string). */
   path: string;
   access: Access;
+  /** The route's OpenAPI operation (summary, parameters, body, responses), kept beside its handler. */
+  doc: Json;
   /**
    * Parses the request, makes ONE service call, shapes the answer. Returns the JSON body of a
    * 200, or undefined for a 204 (or after streaming the answer itself).
    */
-  handle: (ctx: SessionContext, req: Request, res: Response) => Promise<unknown>;
+  handle: (services: Services, ctx: SessionContext, req: Request, res: Response) => Promise<unknown>;
 }
 
 export interface RestDeps {
@@ -70,7 +73,7 @@ function allowed(p: SessionContext['principal'], access: Access): boolean {
 function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
   const action = `rest.${route.method} ${route.path}`;
   return async (req, res) => {
-    const ctx = await buildRequestContext(req, deps.dataSource, deps.services.sessions, deps.log);
+    const ctx = await buildRequestContext(req, deps.dataSource, deps.services.session, deps.log);
     if (!ctx.principal) {
       throw new UnauthenticatedError();
     }
@@ -85,7 +88,7 @@ function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
             : 'Only an admin of this org may do this.',
       );
     }
-    const body = await route.handle(s, req, res);
+    const body = await route.handle(deps.services, s, req, res);
     if (res.headersSent) {
       return;
     }

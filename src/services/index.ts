@@ -1,77 +1,77 @@
 import type { AppConfig } from '../config/config';
 import { SecretBox } from '../security/secret-box';
-import { AuditReadService } from './audit-read.service';
-import { AuditService } from './audit.service';
-import { AuthService } from './auth.service';
-import { deriveCursorKey } from './cursor';
-import { ImpersonationService } from './impersonation.service';
-import { MemberExportService } from './member-export.service';
-import { MemberReadService } from './member-read.service';
-import { MembershipService } from './membership.service';
-import { MfaService } from './mfa.service';
-import { NotificationService } from './notification.service';
-import { PasswordService } from './password.service';
-import { ProvisioningService } from './provisioning.service';
-import { RoleService } from './role.service';
-import { SessionService } from './session.service';
-import { SignInThrottleService } from './sign-in-throttle.service';
-import { UserAdminService } from './user-admin.service';
-import { UserDirectoryService } from './user-directory.service';
+import { deriveCursorKey } from '../security/cursor';
+import { PasswordService } from './accounts/password.service';
+import { ProvisioningService } from './accounts/provisioning.service';
+import { UserAdminService } from './accounts/user-admin.service';
+import { AuditTrailService } from './audit/audit-trail.service';
+import { AuditService } from './audit/audit.service';
+import { AuthService } from './auth/auth.service';
+import { ImpersonationService } from './auth/impersonation.service';
+import { SessionService } from './auth/session.service';
+import { SignInThrottleService } from './auth/sign-in-throttle.service';
+import { MemberDirectoryService } from './members/member-directory.service';
+import { MemberExportService } from './members/member-export.service';
+import { MemberLoaderService } from './members/member-loader.service';
+import { MembershipService } from './memberships/membership.service';
+import { MfaService } from './mfa/mfa.service';
+import { NotificationService } from './notifications/notification.service';
+import { RoleFeedService } from './roles/role-feed.service';
+import { RoleService } from './roles/role.service';
 
-/** Every service, wired with plain constructor arguments in this one place. */
+/**
+ * Every service, wired with plain constructor arguments in this one place. Each key is its
+ * class name without "Service", in camelCase (MemberDirectoryService -> memberDirectory).
+ */
 export interface Services {
   audit: AuditService;
-  sessions: SessionService;
-  throttle: SignInThrottleService;
+  auditTrail: AuditTrailService;
+  session: SessionService;
+  signInThrottle: SignInThrottleService;
   auth: AuthService;
-  members: MemberReadService;
-  provisioning: ProvisioningService;
-  notifications: NotificationService;
-  passwords: PasswordService;
-  userAdmin: UserAdminService;
   impersonation: ImpersonationService;
-  directory: UserDirectoryService;
+  notification: NotificationService;
+  provisioning: ProvisioningService;
+  password: PasswordService;
+  userAdmin: UserAdminService;
+  memberLoader: MemberLoaderService;
+  memberDirectory: MemberDirectoryService;
   memberExport: MemberExportService;
-  roles: RoleService;
-  auditTrail: AuditReadService;
-  memberships: MembershipService;
+  membership: MembershipService;
   mfa: MfaService;
+  role: RoleService;
+  roleFeed: RoleFeedService;
 }
 
 export function createServices(config: AppConfig): Services {
-  const audit = new AuditService();
-  const sessions = new SessionService();
-  const throttle = new SignInThrottleService();
-  const auth = new AuthService(sessions, throttle, audit, config.sessionTtlSeconds);
-  const members = new MemberReadService();
-  const provisioning = new ProvisioningService();
-  const notifications = new NotificationService();
-  const passwords = new PasswordService(sessions, throttle, audit);
-  const userAdmin = new UserAdminService(provisioning, passwords, sessions, audit);
-  const impersonation = new ImpersonationService(sessions, audit);
-  const memberships = new MembershipService(audit, sessions, notifications);
-  const mfa = new MfaService(auth, sessions, audit, notifications, new SecretBox(config.mfaEncryptionKey));
+  // The cursor-signing key is derived from MFA_ENCRYPTION_KEY with HKDF (never the key itself).
   const cursorKey = deriveCursorKey(config.mfaEncryptionKey);
-  const directory = new UserDirectoryService(members, audit, cursorKey);
-  const memberExport = new MemberExportService(directory, audit);
-  const roles = new RoleService(audit, cursorKey);
-  const auditTrail = new AuditReadService(audit, cursorKey);
+  const audit = new AuditService();
+  const session = new SessionService();
+  const signInThrottle = new SignInThrottleService();
+  const notification = new NotificationService();
+  const auth = new AuthService(session, signInThrottle, audit, config.sessionTtlSeconds);
+  const provisioning = new ProvisioningService();
+  const password = new PasswordService(session, signInThrottle, audit);
+  const memberLoader = new MemberLoaderService();
+  const memberDirectory = new MemberDirectoryService(memberLoader, audit, cursorKey);
   return {
     audit,
-    sessions,
-    throttle,
+    auditTrail: new AuditTrailService(audit, cursorKey),
+    session,
+    signInThrottle,
     auth,
-    members,
+    impersonation: new ImpersonationService(session, audit),
+    notification,
     provisioning,
-    notifications,
-    memberships,
-    passwords,
-    userAdmin,
-    impersonation,
-    directory,
-    memberExport,
-    roles,
-    auditTrail,
-    mfa,
+    password,
+    userAdmin: new UserAdminService(provisioning, password, session, audit),
+    memberLoader,
+    memberDirectory,
+    memberExport: new MemberExportService(memberDirectory, memberLoader, audit),
+    membership: new MembershipService(audit, session, notification),
+    mfa: new MfaService(auth, session, audit, notification, new SecretBox(config.mfaEncryptionKey)),
+    role: new RoleService(audit),
+    roleFeed: new RoleFeedService(audit, cursorKey),
   };
 }

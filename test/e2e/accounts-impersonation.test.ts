@@ -44,7 +44,7 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
 
   /** The context the REST shim would build for this token: services are checked without GraphQL's authChecker. */
   async function ctxFor(token: string): Promise<RequestContext> {
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, token);
+    const principal = await app.server.services.session.resolve(app.ds.manager, token);
     return { ...app.systemCtx(), principal };
   }
 
@@ -119,8 +119,8 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
     await expect(s.userAdmin.deleteUser(ctx, { id: other.user.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(s.userAdmin.updateUser(ctx, { id: other.user.id }, { firstName: 'X' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(s.impersonation.impersonate(ctx, { id: other.user.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(s.passwords.changePassword(ctx, member.password, STRONG_PASSWORD)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(s.passwords.issuePasswordReset(ctx, { id: member.user.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(s.password.changePassword(ctx, member.password, STRONG_PASSWORD)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(s.password.issuePasswordReset(ctx, { id: member.user.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await app.ds.getRepository(Membership).countBy({ userId: other.user.id })).toBe(1);
   });
 

@@ -269,7 +269,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
     const admin = await asAdmin(app, org);
     const ref = `rest-${Date.now()}`;
     const target = await createMember(app, org, { externalRef: ref });
-    const ctx = { ...app.systemCtx(), principal: await app.server.services.sessions.resolve(app.ds.manager, admin.token) };
+    const ctx = { ...app.systemCtx(), principal: await app.server.services.session.resolve(app.ds.manager, admin.token) };
     const users = app.server.services.userAdmin;
     expect((await users.loadUser(ctx, { externalRef: ref })).id).toBe(target.user.id);
     expect((await users.updateUser(ctx, { externalRef: ref }, { firstName: 'ByRef' })).firstName).toBe('ByRef');

@@ -22,7 +22,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     const admin = await asAdmin(app, org);
     const member = await asMember(app, org);
     expect(errorCode(await member.gql(SET_MFA, { r: true }))).toBe('FORBIDDEN');
-    await expect(app.server.services.memberships.setOrgMfaRequired(await ctxOf(app, member), true)).rejects.toMatchObject({
+    await expect(app.server.services.membership.setOrgMfaRequired(await ctxOf(app, member), true)).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
     const denied = (await auditRows(app, { orgId: org.id })).filter((a) => a.outcome === 'FORBIDDEN');
@@ -36,7 +36,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
       expect.objectContaining({ actorUserId: admin.user.id, changes: { mfaRequired: { before: false, after: true } } }),
     ]);
     // The REST shim passes its own field name for the same check.
-    await expect(app.server.services.memberships.setOrgMfaRequired(await ctxOf(app, admin), 'yes', 'enabled')).rejects.toMatchObject({
+    await expect(app.server.services.membership.setOrgMfaRequired(await ctxOf(app, admin), 'yes', 'enabled')).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'enabled' },
     });
     expect((await admin.gql(SET_MFA, { r: false })).data?.setOrgMfaRequired.mfaRequired).toBe(false);
@@ -121,7 +121,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect((await updateMembership(otherAdmin, m.user.id, { mfaOptOut: true })).errors).toBeUndefined();
     const member = await asMember(app, org);
     expect(errorCode(await member.gql(EXEMPTIONS))).toBe('FORBIDDEN');
-    await expect(app.server.services.memberships.mfaExemptions(await ctxOf(app, member))).rejects.toMatchObject({
+    await expect(app.server.services.membership.mfaExemptions(await ctxOf(app, member))).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
     expect((await admin.gql(EXEMPTIONS)).data?.mfaExemptions).toEqual([]);

@@ -189,7 +189,7 @@ describe(`MFA enrollment (${testDbKind()})`, () => {
     const org = await createOrg(app, { mfaRequired: false });
     const admin = await createMember(app, org, { isAdmin: true });
     const m = await createMember(app, org);
-    const { token } = await app.server.services.sessions.create(app.systemCtx(), {
+    const { token } = await app.server.services.session.create(app.systemCtx(), {
       userId: m.user.id,
       orgId: org.id,
       membershipId: m.membership.id,
@@ -210,7 +210,7 @@ describe(`MFA enrollment (${testDbKind()})`, () => {
     const p = withToken(app, m, s.token);
     const ctxOf = async (token: string) => ({
       ...app.systemCtx(),
-      principal: await app.server.services.sessions.resolve(app.ds.manager, token),
+      principal: await app.server.services.session.resolve(app.ds.manager, token),
     });
     const mfa = app.server.services.mfa;
     expect(await mfa.resetOwnPendingEnrollment(await ctxOf(s.token))).toBe(false);

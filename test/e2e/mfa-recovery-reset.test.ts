@@ -121,7 +121,7 @@ describe(`MFA recovery codes and reset (${testDbKind()})`, () => {
     const admin = await createMember(app, org, { isAdmin: true });
     const m = await createMember(app, org);
     const { secret } = await enroll(app, org, m);
-    const { token } = await app.server.services.sessions.create(app.systemCtx(), {
+    const { token } = await app.server.services.session.create(app.systemCtx(), {
       userId: m.user.id,
       orgId: org.id,
       membershipId: m.membership.id,
@@ -224,7 +224,7 @@ describe(`MFA recovery codes and reset (${testDbKind()})`, () => {
     expect(await deniedCount(app, 'mfa.reset', 'NOT_FOUND', m.user.id)).toBe(1);
 
     // The REST door calls the service directly: the service refuses a non-admin by itself.
-    const ctx = { ...app.systemCtx(), principal: await app.server.services.sessions.resolve(app.ds.manager, colleague.token) };
+    const ctx = { ...app.systemCtx(), principal: await app.server.services.session.resolve(app.ds.manager, colleague.token) };
     await expect(app.server.services.mfa.resetMember(ctx, m.user.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await deniedCount(app, 'mfa.reset', 'FORBIDDEN', m.user.id)).toBe(1);
 

@@ -26,7 +26,7 @@ describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
   }
 
   async function ctxOf(p: Principal): Promise<RequestContext> {
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, p.token);
+    const principal = await app.server.services.session.resolve(app.ds.manager, p.token);
     return { ...app.systemCtx(), principal };
   }
 
@@ -109,7 +109,7 @@ describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
   describe('role feeds', () => {
     it('removedFromRole and updatedByRole list users since a time; 403 member, 404 other org role, 400 bad input', async () => {
       const ctx = await ctxOf(admin);
-      const roles = app.server.services.roles;
+      const roles = app.server.services.role;
       const role = await roles.createRole(ctx, `Auditors ${Date.now()}`);
       const since = new Date(Date.now() - 60_000).toISOString();
       await roles.assignRole(ctx, member.user.id, role.id);

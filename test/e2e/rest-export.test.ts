@@ -113,9 +113,9 @@ describe(`REST GET /user/users/export.csv (${testDbKind()})`, () => {
       });
     }
     const ids = await insertMembers(app.ds, org.id, bulk);
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, admin.token);
+    const principal = await app.server.services.session.resolve(app.ds.manager, admin.token);
     const ctx: RequestContext = { ...app.systemCtx(), principal };
-    const roles = app.server.services.roles;
+    const roles = app.server.services.role;
     const auditors = await roles.createRole(ctx, 'Auditors, "Internal"');
     const formula = await roles.createRole(ctx, '=Owners');
     const group = await roles.createUserGroup(ctx, 'Field team');
@@ -236,7 +236,7 @@ describe(`REST GET /user/users/export.csv (${testDbKind()})`, () => {
   });
 
   it('an export the client stops reading is audited with the rows handed out (complete: false)', async () => {
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, admin.token);
+    const principal = await app.server.services.session.resolve(app.ds.manager, admin.token);
     const ctx: RequestContext = { ...app.systemCtx(), principal, requestId: 'abort-test' };
     const rows = app.server.services.memberExport.exportMembers(ctx, { search: 'last0' });
     expect((await rows.next()).done).toBe(false);
@@ -249,7 +249,7 @@ describe(`REST GET /user/users/export.csv (${testDbKind()})`, () => {
 
   it('a refused export is audited as denied, not as an export', async () => {
     const member = await asMember(app, org);
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, member.token);
+    const principal = await app.server.services.session.resolve(app.ds.manager, member.token);
     const ctx: RequestContext = { ...app.systemCtx(), principal, requestId: 'denied-export' };
     await expect(app.server.services.memberExport.exportMembers(ctx, {}).next()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const audit = await app.ds.query("SELECT outcome FROM audit_events WHERE requestId = 'denied-export'");

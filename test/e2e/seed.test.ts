@@ -1,8 +1,8 @@
 import { signIn, startTestApp, testDbKind, type TestApp } from '../support/harness';
 import { SEED_PASSWORD, seedBulk, type SeedReport } from '../../src/cli/seed';
 import { assertIndexesAsDeclared } from '../../src/cli/bulk-indexes';
-import { memberKeys } from '../../src/services/member-keys';
-import { rebuildMemberCounters } from '../../src/services/member-counters';
+import { memberKeys } from '../../src/services/members/member-keys';
+import { rebuildMemberCounters } from '../../src/services/memberships/member-counters';
 import { toDate } from '../../src/db/raw';
 import type { Org } from '../../src/entities';
 

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../src/context';
 import type { Org } from '../../src/entities';
 import { rawQuery } from '../../src/db/raw';
-import type { ExportRow } from '../../src/services/user-directory.service';
+import type { ExportRow } from '../../src/services/members/member-export.service';
 import {
   asAdmin,
   asMember,
@@ -87,7 +87,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect((await admin.gql('{ roles { name } }')).data!.roles).toEqual([{ name: 'Auditor' }]);
     expect((await admin.gql('{ userGroups { name } }')).data!.userGroups).toEqual([{ name: 'Engineering' }]);
     // Service check too (the REST shim calls services directly).
-    await expect(app.server.services.roles.createRole(await ctxOf(member), 'X')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(app.server.services.role.createRole(await ctxOf(member), 'X')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('assign/unassign role and add/remove group: audited, idempotent (no-op records nothing), other org NOT_FOUND', async () => {
@@ -145,7 +145,9 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(await sql('SELECT COUNT(*) AS n FROM role_assignments')).toEqual(before);
     // A member may not; the refusal is audited.
     expect(errorCode(await member.gql(ASSIGN, { u, r: role }))).toBe('FORBIDDEN');
-    await expect(app.server.services.roles.assignRole(await ctxOf(member), u, role)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(app.server.services.role.assignRole(await ctxOf(member), Number(u), Number(role))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await auditCount('role.assign', "AND outcome = 'FORBIDDEN'")).toBe(1);
   });
 
@@ -296,13 +298,13 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
       inactive: rows.length - active.length,
       countedTowardSeats: seated.length,
     });
-    expect(await app.server.services.directory.countedTowardSeats(await ctxOf(admin))).toBe(seated.length);
-    await expect(app.server.services.directory.countedTowardSeats(await ctxOf(member))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await app.server.services.memberDirectory.countedTowardSeats(await ctxOf(admin))).toBe(seated.length);
+    await expect(app.server.services.memberDirectory.countedTowardSeats(await ctxOf(member))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('listMembersPage (legacy OFFSET page): totals, sort, active filter, bounded', async () => {
     const ctx = await ctxOf(admin);
-    const dir = app.server.services.directory;
+    const dir = app.server.services.memberDirectory;
     const expected = (await sql('SELECT userId FROM memberships WHERE orgId = :o ORDER BY emailKey DESC, userId DESC', { o: org.id })).map(
       (r) => Number(r.userId),
     );
@@ -346,7 +348,11 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
       c: new Date(),
     });
     const rows: ExportRow[] = [];
-    for await (const row of app.server.services.directory.iterateMembers(ctx, { orderBy: { field: 'CREATED_AT', direction: 'DESC' } }, 2)) {
+    for await (const row of app.server.services.memberExport.iterateMembers(
+      ctx,
+      { orderBy: { field: 'CREATED_AT', direction: 'DESC' } },
+      2,
+    )) {
       rows.push(row);
     }
     const expected = (await sql('SELECT userId FROM memberships WHERE orgId = :o ORDER BY createdAt DESC, userId DESC', { o: org.id })).map(
@@ -359,11 +365,11 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(p4.mfaEnrolled).toBe(true);
     expect(rows.find((r) => r.user.id === people[3].user.id)!.mfaEnrolled).toBe(false);
     const filtered: ExportRow[] = [];
-    for await (const row of app.server.services.directory.iterateMembers(ctx, { filter: { roleId: role } })) {
+    for await (const row of app.server.services.memberExport.iterateMembers(ctx, { filter: { roleId: role } })) {
       filtered.push(row);
     }
     expect(filtered.map((r) => r.user.id)).toEqual([people[4].user.id]);
-    const denied = app.server.services.directory.iterateMembers(await ctxOf(member));
+    const denied = app.server.services.memberExport.iterateMembers(await ctxOf(member), {});
     await expect(denied.next()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

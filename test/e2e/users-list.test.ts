@@ -364,8 +364,8 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     const s = await signIn(app, mfaOrg, m.email);
     expect(s.status).toBe('MFA_ENROLLMENT_REQUIRED');
     expect(errorCode(await app.gql(PAGE, {}, s.token))).toBe('FORBIDDEN');
-    const principal = await app.server.services.sessions.resolve(app.ds.manager, s.token);
-    await expect(app.server.services.directory.listMembers({ ...app.systemCtx(), principal }, {})).rejects.toMatchObject({
+    const principal = await app.server.services.session.resolve(app.ds.manager, s.token);
+    await expect(app.server.services.memberDirectory.listMembers({ ...app.systemCtx(), principal }, {})).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
   });

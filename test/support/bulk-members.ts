@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Membership, User } from '../../src/entities';
-import { memberKeys } from '../../src/services/member-keys';
-import { rebuildMemberCounters } from '../../src/services/member-counters';
+import { memberKeys } from '../../src/services/members/member-keys';
+import { rebuildMemberCounters } from '../../src/services/memberships/member-counters';
 
 export interface BulkMember {
   firstName: string;

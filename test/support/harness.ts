@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import type { RequestContext } from '../../src/context';
 import type { Membership, Org, User } from '../../src/entities';
-import type { NewMember } from '../../src/services/provisioning.service';
+import type { NewMember } from '../../src/services/accounts/provisioning.service';
 
 export type DbKind = 'sqlite' | 'mysql';
 

@@ -81,7 +81,7 @@ export async function auditRows(app: TestApp, where: { action?: string; targetUs
 
 /** A request context for calling services directly, as the REST shim will, with p's session. */
 export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext> {
-  const principal = await app.server.services.sessions.resolve(app.ds.manager, p.token);
+  const principal = await app.server.services.session.resolve(app.ds.manager, p.token);
   if (!principal) {
     throw new Error('ctxOf: the token does not resolve');
   }

@@ -1,5 +1,5 @@
-import { decodeCursor, decodeSeek, deriveCursorKey, encodeCursor, encodeSeek } from '../../src/services/cursor';
-import { likePrefix, memberPageSql, type MemberQuery } from '../../src/services/member-query';
+import { decodeCursor, decodeSeek, deriveCursorKey, encodeCursor, encodeSeek } from '../../src/security/cursor';
+import { likePrefix, memberPageSql, type MemberQuery } from '../../src/services/members/member-query';
 
 const key = deriveCursorKey(Buffer.alloc(32, 7));
 

@@ -1,4 +1,4 @@
-import { parseMembershipPatch, parseVersion } from '../../src/services/membership-patch';
+import { parseMembershipPatch, parseVersion } from '../../src/services/memberships/membership-fields';
 
 const now = new Date('2026-11-28T12:00:00Z');
 

@@ -1,4 +1,4 @@
-import { mfaRequirement } from '../../src/services/mfa-policy';
+import { mfaRequirement } from '../../src/services/mfa/mfa-policy';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const past = new Date('2026-11-28T11:00:00Z');

@@ -3,7 +3,7 @@ import { User } from '../../entities';
 import type { Services } from '../../services';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
-import { AuditEventConnection, AuditEventNode, AuditEventsArgs } from '../types/users.types';
+import { AuditEventConnection, AuditEventNode, AuditEventsArgs } from '../types/audit.types';
 
 /** The audit trail (admin-only, read-only). */
 @Resolver(() => AuditEventNode)
@@ -19,18 +19,18 @@ export class AuditResolver {
   @Authorized(Role.ADMIN)
   @FieldResolver(() => User, { nullable: true, description: 'Null when there is none or they left the org (actorId stays).' })
   actor(@Ctx() ctx: GraphQLContext, @Root() e: AuditEventNode): Promise<User | null> {
-    return this.services.members.memberUserOrNull(ctx, e.actorId);
+    return this.services.memberLoader.memberUserOrNull(ctx, e.actorId);
   }
 
   @Authorized(Role.ADMIN)
   @FieldResolver(() => User, { nullable: true, description: 'The admin behind an impersonation session, if any.' })
   impersonator(@Ctx() ctx: GraphQLContext, @Root() e: AuditEventNode): Promise<User | null> {
-    return this.services.members.memberUserOrNull(ctx, e.impersonatorId);
+    return this.services.memberLoader.memberUserOrNull(ctx, e.impersonatorId);
   }
 
   @Authorized(Role.ADMIN)
   @FieldResolver(() => User, { nullable: true, description: 'Null when there is none or they left the org (targetUserId stays).' })
   target(@Ctx() ctx: GraphQLContext, @Root() e: AuditEventNode): Promise<User | null> {
-    return this.services.members.memberUserOrNull(ctx, e.targetUserId);
+    return this.services.memberLoader.memberUserOrNull(ctx, e.targetUserId);
   }
 }

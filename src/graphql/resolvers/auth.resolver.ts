@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Services } from '../../services';
+import { parseId } from '../../services/shared/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
-import { Me, SignInResult, type SessionKind, type SignInStatus } from '../types/auth.types';
+import { ImpersonationResult, Me, SignInResult, type SessionKind, type SignInStatus } from '../types/auth.types';
 
 @Resolver()
 export class AuthResolver {
@@ -31,5 +32,24 @@ export class AuthResolver {
   async me(@Ctx() ctx: GraphQLContext): Promise<Me> {
     const r = await this.services.auth.whoAmI(ctx);
     return { ...r, sessionKind: r.sessionKind as SessionKind };
+  }
+}
+
+@Resolver()
+export class ImpersonationResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ImpersonationResult, {
+    description: 'Admin: a session acting as an active non-admin member of your org, for at most one hour.',
+  })
+  impersonate(@Ctx() ctx: GraphQLContext, @Arg('userId', () => ID) userId: string): Promise<ImpersonationResult> {
+    return this.services.impersonation.impersonate(ctx, { id: parseId(userId, 'userId') });
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Ends the current impersonation session.' })
+  stopImpersonating(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.services.impersonation.stopImpersonating(ctx);
   }
 }

@@ -1,29 +1,26 @@
 import type { NonEmptyArray } from 'type-graphql';
 import type { Services } from '../../services';
+import { PasswordResolver, UserAdminResolver } from './accounts.resolver';
 import { AuditResolver } from './audit.resolver';
-import { AuthResolver } from './auth.resolver';
-import { ImpersonationResolver } from './impersonation.resolver';
-import { MembershipResolver } from './membership.resolver';
+import { AuthResolver, ImpersonationResolver } from './auth.resolver';
+import { UserFieldsResolver, UsersResolver } from './members.resolver';
+import { MembershipResolver } from './memberships.resolver';
 import { MeMfaResolver, MfaResolver } from './mfa.resolver';
-import { PasswordResolver } from './password.resolver';
 import { RolesResolver } from './roles.resolver';
-import { UserAdminResolver } from './user-admin.resolver';
-import { UserFieldsResolver } from './user-fields.resolver';
-import { UsersResolver } from './users.resolver';
 
 type ResolverClass = new (services: Services) => unknown;
 
-/** Every resolver class; add new ones here. */
+/** Every resolver class, one file per domain; add new ones here. */
 export const RESOLVERS: NonEmptyArray<ResolverClass> = [
   AuthResolver,
-  UserFieldsResolver,
-  MembershipResolver,
+  ImpersonationResolver,
   UserAdminResolver,
   PasswordResolver,
-  ImpersonationResolver,
+  UsersResolver,
+  UserFieldsResolver,
+  MembershipResolver,
   MfaResolver,
   MeMfaResolver,
-  UsersResolver,
   RolesResolver,
   AuditResolver,
 ];

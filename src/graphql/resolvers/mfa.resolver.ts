@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Services } from '../../services';
+import { parseId } from '../../services/shared/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { Me, SignInResult, type SignInStatus } from '../types/auth.types';
@@ -50,7 +51,7 @@ export class MfaResolver {
       "Admin: removes the member's MFA factor and recovery codes in this org and ends their sessions; they enroll again at next sign-in if the org enforces MFA. False when there was nothing to reset.",
   })
   resetMfa(@Ctx() ctx: GraphQLContext, @Arg('userId', () => ID) userId: string): Promise<boolean> {
-    return this.services.mfa.resetMember(ctx, Number(userId));
+    return this.services.mfa.resetMember(ctx, parseId(userId, 'userId'));
   }
 }
 

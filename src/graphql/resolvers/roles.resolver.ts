@@ -1,9 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role as RoleEntity, User, UserGroup } from '../../entities';
 import type { Services } from '../../services';
+import { parseId } from '../../services/shared/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
-import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/users.types';
+import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/roles.types';
 
 /** Roles and user groups: lists, creation, membership changes, sync feeds (all admin-only). */
 @Resolver(() => RoleFeedEntry)
@@ -13,25 +14,25 @@ export class RolesResolver {
   @Authorized(Role.ADMIN)
   @Query(() => [RoleEntity], { description: "The org's roles by name." })
   roles(@Ctx() ctx: GraphQLContext): Promise<RoleEntity[]> {
-    return this.services.roles.listRoles(ctx);
+    return this.services.role.listRoles(ctx);
   }
 
   @Authorized(Role.ADMIN)
   @Query(() => [UserGroup], { description: "The org's user groups by name." })
   userGroups(@Ctx() ctx: GraphQLContext): Promise<UserGroup[]> {
-    return this.services.roles.listGroups(ctx);
+    return this.services.role.listGroups(ctx);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => RoleEntity, { description: 'Creates a role (CONFLICT if the name exists in the org).' })
   createRole(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<RoleEntity> {
-    return this.services.roles.createRole(ctx, name);
+    return this.services.role.createRole(ctx, name);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => UserGroup, { description: 'Creates a user group (CONFLICT if the name exists in the org).' })
   createUserGroup(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<UserGroup> {
-    return this.services.roles.createUserGroup(ctx, name);
+    return this.services.role.createUserGroup(ctx, name);
   }
 
   @Authorized(Role.ADMIN)
@@ -41,7 +42,7 @@ export class RolesResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('roleId', () => ID) roleId: string,
   ): Promise<boolean> {
-    return this.services.roles.assignRole(ctx, userId, roleId);
+    return this.services.role.assignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
   }
 
   @Authorized(Role.ADMIN)
@@ -53,7 +54,7 @@ export class RolesResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('roleId', () => ID) roleId: string,
   ): Promise<boolean> {
-    return this.services.roles.unassignRole(ctx, userId, roleId);
+    return this.services.role.unassignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
   }
 
   @Authorized(Role.ADMIN)
@@ -63,7 +64,7 @@ export class RolesResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('groupId', () => ID) groupId: string,
   ): Promise<boolean> {
-    return this.services.roles.addToGroup(ctx, userId, groupId);
+    return this.services.role.addToGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
   }
 
   @Authorized(Role.ADMIN)
@@ -73,13 +74,13 @@ export class RolesResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('groupId', () => ID) groupId: string,
   ): Promise<boolean> {
-    return this.services.roles.removeFromGroup(ctx, userId, groupId);
+    return this.services.role.removeFromGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
   }
 
   @Authorized(Role.ADMIN)
   @Query(() => RoleFeedConnection, { description: 'Users who lost the role at or after `since` and do not hold it now, oldest first.' })
   usersRemovedFromRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
-    return this.services.roles.usersRemovedFromRole(ctx, args);
+    return this.services.roleFeed.usersRemovedFromRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 
   @Authorized(Role.ADMIN)
@@ -87,12 +88,12 @@ export class RolesResolver {
     description: 'Current holders of the role whose assignment or user record changed at or after `since`, by user id.',
   })
   usersUpdatedByRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
-    return this.services.roles.usersUpdatedByRole(ctx, args);
+    return this.services.roleFeed.usersUpdatedByRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 
   @Authorized(Role.ADMIN)
   @FieldResolver(() => User, { nullable: true, description: 'Null when the user is no longer a member of the org (userId stays).' })
   user(@Ctx() ctx: GraphQLContext, @Root() entry: RoleFeedEntry): Promise<User | null> {
-    return this.services.members.memberUserOrNull(ctx, entry.userId);
+    return this.services.memberLoader.memberUserOrNull(ctx, entry.userId);
   }
 }

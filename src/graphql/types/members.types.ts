@@ -1,0 +1,118 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { User } from '../../entities';
+import type { MemberQuery } from '../../services/members/member-query';
+import { PageInfo } from './common.types';
+
+export enum UserOrderField {
+  LAST_NAME = 'LAST_NAME',
+  EMAIL = 'EMAIL',
+  LAST_LOGIN_AT = 'LAST_LOGIN_AT',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(UserOrderField, {
+  name: 'UserOrderField',
+  description:
+    'LAST_NAME: last name, then first name. LAST_LOGIN_AT: members who never signed in sort lowest (first ASC, last DESC). CREATED_AT: member since. Ties are broken by user id in the same direction. Every order except LAST_NAME is admin-only.',
+});
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@InputType({ description: 'All filters are admin-only (a filter on an admin-only field would leak it). Unset fields do not filter.' })
+export class UserFilter {
+  @Field(() => Boolean, { nullable: true, description: 'Enabled (true) or inactive (false) members.' })
+  isActive?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isAdmin?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allAccess?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  mfaOptOut?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Has (or has not) a confirmed TOTP factor in this org.' })
+  mfaEnrolled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  excludeFromMembershipCount?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Currently holds this role.' })
+  roleId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Is in this user group.' })
+  groupId?: string | null;
+}
+
+@InputType()
+export class UserOrder {
+  @Field(() => UserOrderField)
+  field: UserOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  direction: SortDirection;
+}
+
+@ArgsType()
+export class UsersArgs {
+  @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page (same search, filter and order).' })
+  after?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Case-insensitive prefix of first name, last name, "first last" or (admins only) email. % and _ are literal.',
+  })
+  search?: string | null;
+
+  @Field(() => UserFilter, { nullable: true })
+  filter?: UserFilter | null;
+
+  @Field(() => UserOrder, { nullable: true, description: 'Default LAST_NAME ASC.' })
+  orderBy?: UserOrder | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class UserEdge {
+  @Field(() => String)
+  cursor: string;
+
+  @Field(() => User)
+  node: User;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A page of the org's members." })
+export class UserConnection {
+  @Field(() => [User])
+  nodes: User[];
+
+  @Field(() => [UserEdge])
+  edges: UserEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  /** Not a field: what totalCount counts. */
+  query: MemberQuery;
+}
+
+@ObjectType({ description: 'The seat header ("100 Licensed Users | 11 Enabled | 0 Inactive"), from counters.' })
+export class UserCounts {
+  @Field(() => Int, { nullable: true, description: 'Seat limit; null means unlimited.' })
+  licensedSeats: number | null;
+
+  @Field(() => Int)
+  enabled: number;
+
+  @Field(() => Int)
+  inactive: number;
+
+  @Field(() => Int, { description: 'Enabled members not excluded from the membership count.' })
+  countedTowardSeats: number;
+}

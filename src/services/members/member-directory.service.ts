@@ -1,0 +1,276 @@
+import type { RequestContext, SessionContext } from '../../context';
+import type { User } from '../../entities';
+import { BadUserInputError, assertThat } from '../../errors';
+import { rawQuery } from '../../db/raw';
+import { dialectOf } from '../../db/dialect';
+import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
+import type { AuditService } from '../audit/audit.service';
+import { actsAsAdmin, requireAdmin, requireFullSession } from '../access/access-guards';
+import { parseId, type MemberRef } from '../shared/ids';
+import { LEGACY_MAX_OFFSET, PAGE_LIMITS, pageSize } from '../shared/paging';
+import { loadCurrentOrg, loadMember, sessionOrgId, type Member } from '../shared/tenancy';
+import { parseLegacySort } from './legacy-sort';
+import type { MemberLoaderService } from './member-loader.service';
+import {
+  MEMBER_FILTER_KEYS,
+  MEMBER_SORT_FIELDS,
+  memberCountSql,
+  memberPageSql,
+  seekOf,
+  type MemberFilter,
+  type MemberQuery,
+  type MemberSort,
+  type MemberSortField,
+  type Seek,
+  type SortDirection,
+} from './member-query';
+import { membershipFromRow } from './member-rows';
+
+/** Filter as callers send it: ids may be GraphQL ID strings. */
+export type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
+  roleId?: string | number | null;
+  groupId?: string | number | null;
+};
+
+export interface ListMembersArgs {
+  first?: number | null;
+  after?: string | null;
+  search?: string | null;
+  filter?: MemberFilterInput | null;
+  orderBy?: { field: MemberSortField; direction?: SortDirection | null } | null;
+}
+
+export interface MemberEdge {
+  cursor: string;
+  node: User;
+}
+
+export interface MemberPage {
+  edges: MemberEdge[];
+  nodes: User[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The normalised query, so totalCount can be computed later, only when selected. */
+  query: MemberQuery;
+}
+
+export interface UserCounts {
+  licensedSeats: number | null;
+  enabled: number;
+  inactive: number;
+  countedTowardSeats: number;
+}
+
+export interface LegacyPageArgs {
+  /** 1-based. */
+  page?: number | null;
+  size?: number | null;
+  search?: string | null;
+  /** true: active members only; false: inactive only; null/undefined: all. */
+  active?: boolean | null;
+  /** `field[,asc|desc]`, field one of lastName, email, lastLoginAt, createdAt (Spring style). */
+  sort?: string | null;
+}
+
+export interface LegacyPage {
+  content: Member[];
+  page: number;
+  size: number;
+  totalElements: number;
+  totalPages: number;
+}
+
+/**
+ * The org's members: one keyset-paged list with prefix search and filters (docs/product.md §3
+ * `users`). Everything is read from the membership row's sort/search keys through composite
+ * indexes (see member-query.ts), so page 1000 costs what page 1 costs.
+ */
+export class MemberDirectoryService {
+  constructor(
+    private readonly memberLoader: MemberLoaderService,
+    private readonly audit: AuditService,
+    private readonly cursorKey: CursorKey,
+  ) {}
+
+  /**
+   * A page of the session org's members. Any member may page and search by name; filtering,
+   * ordering by anything but name, and searching email are admin-only (rule 4: a filter on an
+   * admin-only field leaks it) and answer FORBIDDEN (audited). Cursors are bound to the org,
+   * sort, filter, search and caller scope: any other cursor is BAD_USER_INPUT.
+   */
+  async listMembers(ctx: RequestContext, args: ListMembersArgs): Promise<MemberPage> {
+    const s = requireFullSession(ctx);
+    const first = pageSize(args.first, PAGE_LIMITS.members);
+    const query = await this.normalise(s, args);
+    const seek = args.after != null ? this.decodeSeek(query, args.after) : null;
+
+    const { sql, params } = memberPageSql(query, seek, first + 1, 0, dialectOf(s));
+    const rows = await rawQuery(s.manager, sql, params);
+    const hasNextPage = rows.length > first;
+    const pageRows = rows.slice(0, first);
+    const users = await this.memberLoader.usersByIds(
+      s.manager,
+      pageRows.map((r) => Number(r.userId)),
+    );
+    const memberships = pageRows.map(membershipFromRow);
+    this.memberLoader.primeMemberships(s, memberships);
+
+    const edges: MemberEdge[] = [];
+    for (const row of pageRows) {
+      const user = users.get(Number(row.userId));
+      // A soft-deleted user whose membership is still there is not listed (deleteUser removes both).
+      if (user) {
+        // Each edge cursor is an HMAC: computed only when a client selects it (most pages read
+        // nodes and pageInfo; 50 eager HMACs were about 5% of a page request's CPU in a profile).
+        let cursor: string | undefined;
+        const encode = (): string => (cursor ??= this.encodeSeek(query, row));
+        edges.push({
+          node: user,
+          get cursor() {
+            return encode();
+          },
+        });
+      }
+    }
+    const last = pageRows.length ? this.encodeSeek(query, pageRows[pageRows.length - 1]) : null;
+    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage, endCursor: last }, query };
+  }
+
+  /**
+   * How many members a list query matches. Unfiltered (or filtered only on isActive) it is read
+   * from the org's counters, kept in the same transaction as every membership change; otherwise
+   * one COUNT over the org's index range (only computed when a client asks for totalCount).
+   */
+  async countMembers(ctx: RequestContext, query: MemberQuery): Promise<number> {
+    const s = requireFullSession(ctx);
+    assertThat(query.orgId === sessionOrgId(s), () => new BadUserInputError('Query of another org.'));
+    const onlyActive = MEMBER_FILTER_KEYS.every((k) => k === 'isActive' || query.filter[k] == null);
+    if (!query.search && onlyActive) {
+      const org = await loadCurrentOrg(s);
+      const a = query.filter.isActive;
+      return a == null ? org.enabledCount + org.inactiveCount : a ? org.enabledCount : org.inactiveCount;
+    }
+    const { sql, params } = memberCountSql(query, dialectOf(s));
+    const [row] = await rawQuery<{ n: unknown }>(s.manager, sql, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * One member of the session's org by id or externalRef (exactly one); NOT_FOUND otherwise.
+   * Looking up by externalRef is admin-only: externalRef is admin-only data (rule 4), and a
+   * lookup by it would tell a member which externalRef belongs to whom.
+   */
+  async getMember(ctx: RequestContext, ref: { id?: string | number | null; externalRef?: string | null }): Promise<User> {
+    const s = requireFullSession(ctx);
+    const hasId = ref.id !== null && ref.id !== undefined;
+    const hasRef = ref.externalRef !== null && ref.externalRef !== undefined;
+    assertThat(hasId !== hasRef, () => new BadUserInputError('Give exactly one of id and externalRef.', hasId ? 'externalRef' : 'id'));
+    if (hasRef && !actsAsAdmin(s.principal)) {
+      await requireAdmin(s, this.audit, 'users.get_by_external_ref');
+    }
+    const target: MemberRef = hasId ? { id: parseId(ref.id, 'id') } : { externalRef: ref.externalRef! };
+    const member = await loadMember(s, target);
+    this.memberLoader.primeMemberships(s, [member.membership]);
+    return member.user;
+  }
+
+  /** The seat header: licensed seats and the org's counters (no scan). Admin-only. */
+  async userCounts(ctx: RequestContext): Promise<UserCounts> {
+    const s = await requireAdmin(ctx, this.audit, 'users.counts');
+    const org = await loadCurrentOrg(s);
+    return {
+      licensedSeats: org.licensedSeats,
+      enabled: org.enabledCount,
+      inactive: org.inactiveCount,
+      countedTowardSeats: org.seatCount,
+    };
+  }
+
+  /** Active members not excluded from the membership count (REST retrieveNotExcludeFromMembershipUserCounts). Admin-only. */
+  async countedTowardSeats(ctx: RequestContext): Promise<number> {
+    return (await this.userCounts(ctx)).countedTowardSeats;
+  }
+
+  /**
+   * The legacy OFFSET page (REST `GET /user/users/page`). Same rules, indexes and search as
+   * listMembers; OFFSET is bounded: a page starting past LEGACY_MAX_OFFSET rows is BAD_USER_INPUT
+   * (use the cursor API to go deeper).
+   */
+  async listMembersPage(ctx: RequestContext, args: LegacyPageArgs): Promise<LegacyPage> {
+    const s = requireFullSession(ctx);
+    const size = pageSize(args.size, PAGE_LIMITS.members, 'size');
+    const page = args.page ?? 1;
+    assertThat(Number.isInteger(page) && page >= 1, () => new BadUserInputError('page must be 1 or more.', 'page'));
+    const offset = (page - 1) * size;
+    assertThat(
+      offset <= LEGACY_MAX_OFFSET,
+      () => new BadUserInputError(`page starts past row ${LEGACY_MAX_OFFSET}; use the GraphQL users cursor to go deeper.`, 'page'),
+    );
+    const query = await this.normalise(s, {
+      search: args.search,
+      filter: args.active == null ? null : { isActive: args.active },
+      orderBy: parseLegacySort(args.sort),
+    });
+    const { sql, params } = memberPageSql(query, null, size, offset, dialectOf(s));
+    const rows = await rawQuery(s.manager, sql, params);
+    const users = await this.memberLoader.usersByIds(
+      s.manager,
+      rows.map((r) => Number(r.userId)),
+    );
+    const content = rows.flatMap((r) => {
+      const user = users.get(Number(r.userId));
+      return user ? [{ user, membership: membershipFromRow(r) }] : [];
+    });
+    const totalElements = await this.countMembers(s, query);
+    return { content, page, size, totalElements, totalPages: Math.ceil(totalElements / size) };
+  }
+
+  /* ------------------------------------------------------------------------------------- */
+
+  /**
+   * Validates and normalises the arguments, and enforces rule 4 for list queries: filters and
+   * every order but LAST_NAME are admin-only (FORBIDDEN, audited); a non-admin's search covers
+   * names only.
+   */
+  async normalise(s: SessionContext, args: Omit<ListMembersArgs, 'first' | 'after'>): Promise<MemberQuery> {
+    const filter: MemberFilter = {};
+    for (const k of MEMBER_FILTER_KEYS) {
+      const v = args.filter?.[k];
+      if (v !== null && v !== undefined) {
+        (filter as Record<string, unknown>)[k] = k === 'roleId' || k === 'groupId' ? parseId(v, `filter.${k}`) : v === true;
+      }
+    }
+    const field = args.orderBy?.field ?? 'LAST_NAME';
+    const direction = args.orderBy?.direction ?? 'ASC';
+    assertThat(MEMBER_SORT_FIELDS.includes(field), () => new BadUserInputError('Unknown order field.', 'orderBy.field'));
+    assertThat(direction === 'ASC' || direction === 'DESC', () => new BadUserInputError('Unknown direction.', 'orderBy.direction'));
+    const sort: MemberSort = { field, direction };
+
+    let search: string | null = null;
+    if (args.search !== null && args.search !== undefined) {
+      assertThat(args.search.length <= 254, () => new BadUserInputError('search is at most 254 characters.', 'search'));
+      search = args.search.trim().toLowerCase() || null;
+    }
+
+    const admin = actsAsAdmin(s.principal);
+    if (!admin && (Object.keys(filter).length > 0 || field !== 'LAST_NAME')) {
+      await requireAdmin(s, this.audit, 'users.list');
+    }
+    return { orgId: sessionOrgId(s), sort, filter, search, searchEmail: admin };
+  }
+
+  /** What a cursor is bound to: every input that shapes the result set, and the caller's scope. */
+  private binding(q: MemberQuery): string {
+    const filter = MEMBER_FILTER_KEYS.map((k) => q.filter[k] ?? null);
+    return JSON.stringify(['users', q.orgId, q.sort.field, q.sort.direction, filter, q.search, q.searchEmail]);
+  }
+
+  private encodeSeek(q: MemberQuery, row: Record<string, unknown>): string {
+    return encodeSeek(this.cursorKey, this.binding(q), seekOf(q.sort, row));
+  }
+
+  private decodeSeek(q: MemberQuery, cursor: string): Seek {
+    const seek = decodeSeek(this.cursorKey, this.binding(q), cursor);
+    assertThat(seek, () => new BadUserInputError('after is not a cursor of this list (other org, sort, filter or search).', 'after'));
+    return seek;
+  }
+}

@@ -1,0 +1,324 @@
+import { In } from 'typeorm';
+import type { RequestContext, SessionContext } from '../../context';
+import { Membership, type Org, User } from '../../entities';
+import { BadUserInputError, ConflictError, ForbiddenError, StaleVersionError } from '../../errors';
+import { withTransaction } from '../../db/transaction';
+import { lockRow, supportsRowLocks } from '../../db/locks';
+import { rawExecute, rawQuery, toDate } from '../../db/raw';
+import type { AuditService, FieldChanges } from '../audit/audit.service';
+import { requireAdmin } from '../access/access-guards';
+import type { NotificationService } from '../notifications/notification.service';
+import type { SessionService } from '../auth/session.service';
+import { isOptOutEffective } from '../mfa/mfa-policy';
+import { refId, type MemberRef } from '../shared/ids';
+import { loadCurrentOrg, loadMember, sessionOrgId } from '../shared/tenancy';
+import { moveMemberCounters } from './member-counters';
+import { MEMBERSHIP_FLAGS, assertAdminOrAdvanced, parseMembershipPatch, parseVersion, type MembershipPatch } from './membership-fields';
+
+/** One opted-out member, as the `mfaExemptions` report lists them. */
+export interface MfaExemptionRow {
+  user: User;
+  since: Date | null;
+  grantedByUserId: number | null;
+  /** The granting admin while they are still a member of this org; null otherwise. */
+  grantedBy: User | null;
+  until: Date | null;
+  reason: string | null;
+  /** False once `until` has passed: sign-in enforces MFA again (rule 9). */
+  effective: boolean;
+}
+
+export const MEMBERSHIP_UPDATE_ACTION = 'membership.update';
+export const ORG_SET_MFA_REQUIRED_ACTION = 'org.set_mfa_required';
+const MFA_EXEMPTIONS_ACTION = 'membership.list_mfa_exemptions';
+
+/** The stored columns an update may write (the flags plus the opt-out bookkeeping). */
+const COLUMNS = [...MEMBERSHIP_FLAGS, 'mfaOptOutUntil', 'mfaOptOutReason', 'mfaOptOutAt', 'mfaOptOutByUserId'] as const;
+/** The flags a patch sets as they are (the opt-out has its own bookkeeping, below). */
+const PLAIN_FLAGS = MEMBERSHIP_FLAGS.filter((f) => f !== 'mfaOptOut');
+type Column = (typeof COLUMNS)[number];
+type State = Pick<Membership, Column>;
+
+/** Rule 5: what an admin may not change on their own membership. */
+const SELF_LOCKED: readonly Column[] = ['isAdmin', 'isActive', 'mfaOptOut', 'mfaOptOutUntil', 'mfaOptOutReason'];
+/** Patch keys that can move the org's counters or its set of admins: they take the org row lock. */
+const ORG_KEYS = ['isActive', 'isAdmin', 'excludeFromMembershipCount'] as const;
+/** Bounded retries when a concurrent writer bumped the version between our read and our UPDATE. */
+const MAX_ATTEMPTS = 5;
+
+class LostRace extends Error {}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime() : a === b;
+const auditValue = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
+const activeAdmin = (s: Pick<State, 'isActive' | 'isAdmin'>): boolean => s.isActive && s.isAdmin;
+
+type Outcome = { kind: 'done'; membership: Membership } | { kind: 'denied'; targetUserId: number; message: string };
+
+/** Admin operations on memberships and on the org's MFA setting (docs/product.md rules 2, 5-9, 17-20). */
+export class MembershipService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  /**
+   * Partial update of one member's flags (rule 17: keys not sent stay as they are). `patch` is
+   * untrusted (GraphQL input or parsed REST JSON) and validated here: unknown keys, wrong types
+   * and explicit nulls for flags are BAD_USER_INPUT naming the field. Guarantees: admin only
+   * (refusals audited); other orgs' users are NOT_FOUND; an admin cannot change their own
+   * isAdmin/isActive/opt-out (FORBIDDEN, audited); the org keeps an active admin (CONFLICT);
+   * never isAdmin together with hasAdvancedPermissions (BAD_USER_INPUT); seat limit
+   * (SEAT_LIMIT_REACHED); a stale `version` is CONFLICT; the change, its counters, session
+   * revocation, notification and audit row commit together or not at all; a no-op writes nothing.
+   */
+  async updateMembership(ctx: RequestContext, ref: MemberRef, patch: unknown, version?: unknown): Promise<Membership> {
+    const s = await requireAdmin(ctx, this.audit, MEMBERSHIP_UPDATE_ACTION, refId(ref));
+    const now = new Date();
+    const p = parseMembershipPatch(patch, now);
+    const expected = parseVersion(version);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await withTransaction(s, (tx) => this.apply(tx as SessionContext, ref, p, expected, now));
+        if (outcome.kind === 'denied') {
+          // Audited after the (write-free) transaction ended, so the record is not rolled back with it.
+          await this.audit.recordDenied(s, { action: MEMBERSHIP_UPDATE_ACTION, targetUserId: outcome.targetUserId }, 'FORBIDDEN');
+          throw new ForbiddenError(outcome.message);
+        }
+        return outcome.membership;
+      } catch (e) {
+        if (!(e instanceof LostRace)) {
+          throw e;
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ConflictError('The membership is being changed concurrently; try again.');
+        }
+      }
+    }
+  }
+
+  private async apply(
+    tx: SessionContext,
+    ref: MemberRef,
+    patch: MembershipPatch,
+    expected: number | undefined,
+    now: Date,
+  ): Promise<Outcome> {
+    const orgId = tx.principal.orgId;
+    const touchesOrg = ORG_KEYS.some((k) => k in patch);
+    if (touchesOrg) {
+      // Org row first, then the membership row: one lock order for every writer that can change
+      // counters or admins, so two admins demoting each other are serialised, not interleaved.
+      await lockRow(tx.manager, 'orgs', orgId);
+    }
+    const { user, membership } = await loadMember(tx, ref);
+    // A locking read is a current read on MySQL (not the transaction's snapshot): the values we
+    // diff against are the latest committed ones, and no one else writes them until we end.
+    const current = (await tx.manager.findOne(Membership, {
+      where: { id: membership.id },
+      ...(supportsRowLocks(tx.manager) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    }))!;
+    if (expected !== undefined && current.version !== expected) {
+      throw new StaleVersionError();
+    }
+    const next = this.nextState(current, patch, tx.principal.userId, now);
+
+    const changed = COLUMNS.filter((c) => !same(current[c], next[c]));
+    if (changed.length === 0) {
+      return { kind: 'done', membership: current };
+    }
+    const selfChange = user.id === tx.principal.userId ? SELF_LOCKED.find((c) => changed.includes(c)) : undefined;
+    if (selfChange) {
+      return { kind: 'denied', targetUserId: user.id, message: `An admin cannot change their own ${selfChange}.` };
+    }
+    if (touchesOrg && !(await this.isActiveAdmin(tx, tx.principal.membershipId))) {
+      // The caller was demoted or deactivated by a transaction that committed after this request was authorised.
+      return { kind: 'denied', targetUserId: user.id, message: 'Only an admin of this org may do this.' };
+    }
+    if (activeAdmin(current) && !activeAdmin(next)) {
+      await this.assertAnotherActiveAdmin(tx, orgId, current.id);
+    }
+    await moveMemberCounters(tx.manager, orgId, current, next);
+
+    const params: Record<string, unknown> = { id: current.id, version: current.version, now: new Date() };
+    for (const c of changed) {
+      params[c] = next[c];
+    }
+    // Every SET value is a parameter (or version + 1), so MySQL's left-to-right evaluation and
+    // SQLite's old-value semantics give the same result.
+    const rows = await rawExecute(
+      tx.manager,
+      `UPDATE memberships SET ${changed.map((c) => `${c} = :${c}`).join(', ')}, version = version + 1, updatedAt = :now
+        WHERE id = :id AND version = :version`,
+      params,
+    );
+    if (rows !== 1) {
+      if (expected !== undefined) {
+        throw new StaleVersionError();
+      }
+      throw new LostRace();
+    }
+    if ((current.isActive && !next.isActive) || (current.isAdmin && !next.isAdmin)) {
+      // Rule 8: effective on the member's next request.
+      await this.sessions.revokeForMembership(tx, current.id);
+    }
+    if (!isOptOutEffective(current.mfaOptOut, current.mfaOptOutUntil, now) && isOptOutEffective(next.mfaOptOut, next.mfaOptOutUntil, now)) {
+      await this.notifications.enqueue(tx, user.id, 'mfa_opt_out_granted', {
+        until: next.mfaOptOutUntil ? next.mfaOptOutUntil.toISOString() : null,
+      });
+    }
+    const changes: FieldChanges = {};
+    for (const c of changed) {
+      changes[c] = { before: auditValue(current[c]), after: auditValue(next[c]) };
+    }
+    await this.audit.recordChange(tx, { action: MEMBERSHIP_UPDATE_ACTION, targetUserId: user.id, changes });
+    return { kind: 'done', membership: (await tx.manager.findOne(Membership, { where: { id: current.id } }))! };
+  }
+
+  /**
+   * The state after the patch, with the opt-out bookkeeping: granting (an opt-out that was not in
+   * effect becomes effective) records when and by whom; `mfaOptOut: true` on an expired opt-out
+   * grants it again without an end date unless one is sent; turning it off clears it all.
+   */
+  private nextState(current: State, patch: MembershipPatch, adminUserId: number, now: Date): State {
+    const next: State = { ...pickState(current) };
+    for (const k of PLAIN_FLAGS) {
+      if (patch[k] !== undefined) {
+        next[k] = patch[k];
+      }
+    }
+    assertAdminOrAdvanced(next, patch);
+
+    const wasEffective = isOptOutEffective(current.mfaOptOut, current.mfaOptOutUntil, now);
+    if (patch.mfaOptOut === false) {
+      for (const f of ['mfaOptOutUntil', 'mfaOptOutReason'] as const) {
+        if (patch[f] != null) {
+          throw new BadUserInputError(`${f} can only be set together with an MFA opt-out.`, f);
+        }
+      }
+      return { ...next, mfaOptOut: false, mfaOptOutUntil: null, mfaOptOutReason: null, mfaOptOutAt: null, mfaOptOutByUserId: null };
+    }
+    if (patch.mfaOptOut === true) {
+      next.mfaOptOut = true;
+      if (!wasEffective && patch.mfaOptOutUntil === undefined) {
+        next.mfaOptOutUntil = null;
+      }
+    }
+    if (!next.mfaOptOut) {
+      for (const f of ['mfaOptOutUntil', 'mfaOptOutReason'] as const) {
+        if (patch[f] != null) {
+          throw new BadUserInputError(`${f} can only be set together with an MFA opt-out.`, f);
+        }
+      }
+      return next;
+    }
+    if (patch.mfaOptOutUntil !== undefined) {
+      next.mfaOptOutUntil = patch.mfaOptOutUntil;
+    }
+    if (patch.mfaOptOutReason !== undefined) {
+      next.mfaOptOutReason = patch.mfaOptOutReason;
+    }
+    if (!wasEffective && isOptOutEffective(next.mfaOptOut, next.mfaOptOutUntil, now)) {
+      next.mfaOptOutAt = now;
+      next.mfaOptOutByUserId = adminUserId;
+    }
+    return next;
+  }
+
+  private async isActiveAdmin(tx: SessionContext, membershipId: number): Promise<boolean> {
+    const m = await tx.manager.findOne(Membership, { where: { id: membershipId } });
+    return !!m && activeAdmin(m);
+  }
+
+  /** Rule 5: called under the org row lock, so concurrent demotions see each other's commits. */
+  private async assertAnotherActiveAdmin(tx: SessionContext, orgId: number, membershipId: number): Promise<void> {
+    const rows = await rawQuery<{ n: unknown }>(
+      tx.manager,
+      `SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.userId AND u.deletedAt IS NULL
+        WHERE m.orgId = :orgId AND m.isAdmin = :yes AND m.isActive = :yes AND m.id <> :membershipId`,
+      { orgId, membershipId, yes: true },
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) {
+      throw new ConflictError('The org must keep at least one active admin.');
+    }
+  }
+
+  /**
+   * Turns the org's MFA enforcement on or off (the "Enforce org-level MFA" setting; REST
+   * `PUT /user/org/mfa {"enabled": ...}` passes `inputField: 'enabled'`). Admin only, audited;
+   * setting the current value records nothing. Takes effect at each member's next sign-in:
+   * existing sessions are not ended.
+   */
+  async setOrgMfaRequired(ctx: RequestContext, required: unknown, inputField = 'required'): Promise<Org> {
+    const s = await requireAdmin(ctx, this.audit, ORG_SET_MFA_REQUIRED_ACTION);
+    if (typeof required !== 'boolean') {
+      throw new BadUserInputError(`${inputField} must be true or false.`, inputField);
+    }
+    return withTransaction(s, async (tx) => {
+      const rows = await rawExecute(
+        tx.manager,
+        'UPDATE orgs SET mfaRequired = :required, updatedAt = :now WHERE id = :id AND mfaRequired <> :required',
+        { required, now: new Date(), id: sessionOrgId(s) },
+      );
+      if (rows === 1) {
+        await this.audit.recordChange(tx, {
+          action: ORG_SET_MFA_REQUIRED_ACTION,
+          changes: { mfaRequired: { before: !required, after: required } },
+        });
+      }
+      return loadCurrentOrg(tx as SessionContext);
+    });
+  }
+
+  /**
+   * Who in the caller's org is opted out of MFA enforcement: since when, by whom, until when,
+   * why. Expired opt-outs are listed too, with `effective: false` (sign-in enforces MFA again
+   * for them; an admin may renew or clear them). Admin only.
+   */
+  async mfaExemptions(ctx: RequestContext): Promise<MfaExemptionRow[]> {
+    const s = await requireAdmin(ctx, this.audit, MFA_EXEMPTIONS_ACTION);
+    const now = new Date();
+    const rows = await rawQuery<Record<string, unknown>>(
+      s.manager,
+      `SELECT m.userId, m.mfaOptOutAt, m.mfaOptOutByUserId, m.mfaOptOutUntil, m.mfaOptOutReason, gm.userId AS grantorMember
+         FROM memberships m
+         JOIN users u ON u.id = m.userId AND u.deletedAt IS NULL
+         LEFT JOIN memberships gm ON gm.orgId = m.orgId AND gm.userId = m.mfaOptOutByUserId
+        WHERE m.orgId = :orgId AND m.mfaOptOut = :yes
+        ORDER BY m.userId`,
+      { orgId: sessionOrgId(s), yes: true },
+    );
+    const ids = new Set<number>();
+    for (const r of rows) {
+      ids.add(Number(r.userId));
+      if (r.grantorMember != null) {
+        ids.add(Number(r.grantorMember));
+      }
+    }
+    const users = ids.size ? await s.manager.find(User, { where: { id: In([...ids]) } }) : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return rows
+      .filter((r) => byId.has(Number(r.userId)))
+      .map((r) => {
+        const until = toDate(r.mfaOptOutUntil);
+        return {
+          user: byId.get(Number(r.userId))!,
+          since: toDate(r.mfaOptOutAt),
+          grantedByUserId: r.mfaOptOutByUserId == null ? null : Number(r.mfaOptOutByUserId),
+          grantedBy: r.grantorMember == null ? null : (byId.get(Number(r.grantorMember)) ?? null),
+          until,
+          reason: (r.mfaOptOutReason as string | null) ?? null,
+          effective: isOptOutEffective(true, until, now),
+        };
+      });
+  }
+}
+
+function pickState(m: State): State {
+  const s = {} as Record<Column, unknown>;
+  for (const c of COLUMNS) {
+    s[c] = m[c];
+  }
+  return s as State;
+}

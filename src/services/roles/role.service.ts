@@ -1,0 +1,185 @@
+import type { RequestContext, SessionContext } from '../../context';
+import { Role, UserGroup, UserGroupMember } from '../../entities';
+import { ConflictError, NotFoundError, assertThat } from '../../errors';
+import { rawExecute, rawQuery } from '../../db/raw';
+import { lockRow } from '../../db/locks';
+import { withTransaction } from '../../db/transaction';
+import type { AuditService } from '../audit/audit.service';
+import { requireAdmin } from '../access/access-guards';
+import { PAGE_LIMITS } from '../shared/paging';
+import { listNamedSets, loadMember, sessionOrgId } from '../shared/tenancy';
+import { cleanName } from '../shared/validation';
+
+type Named = { id: number; name: string };
+
+/**
+ * Roles and user groups of the session's org: listing, creating, membership changes (admin,
+ * audited, idempotent). The sync feeds of role membership are RoleFeedService.
+ *
+ * One assignment row per (role, user): unassigning sets removedAt and keeps the row; assigning
+ * again clears removedAt on that row (updatedAt moves, so the user shows in usersUpdatedByRole
+ * and no longer in usersRemovedFromRole). Changes of one role (or group) are serialised by
+ * locking its row first.
+ */
+export class RoleService {
+  constructor(private readonly audit: AuditService) {}
+
+  /** The org's roles by name (admin-only: role data is admin data, rule 4). */
+  async listRoles(ctx: RequestContext): Promise<Role[]> {
+    const s = await requireAdmin(ctx, this.audit, 'roles.list');
+    return listNamedSets(s, Role, PAGE_LIMITS.namedSets.max);
+  }
+
+  /** The org's user groups by name (admin-only). */
+  async listGroups(ctx: RequestContext): Promise<UserGroup[]> {
+    const s = await requireAdmin(ctx, this.audit, 'groups.list');
+    return listNamedSets(s, UserGroup, PAGE_LIMITS.namedSets.max);
+  }
+
+  /** A new role (admin, audited); CONFLICT when the org already has one of that name. */
+  async createRole(ctx: RequestContext, name: string): Promise<Role> {
+    return this.createNamed(ctx, Role, 'role.create', name);
+  }
+
+  /** A new user group (admin, audited); CONFLICT when the org already has one of that name. */
+  async createUserGroup(ctx: RequestContext, name: string): Promise<UserGroup> {
+    return this.createNamed(ctx, UserGroup, 'group.create', name);
+  }
+
+  /** Gives a member a role (admin, audited). Already holding it is a no-op that records nothing. */
+  async assignRole(ctx: RequestContext, userId: number, roleId: number): Promise<boolean> {
+    const s = await this.prepare(ctx, 'role.assign', userId);
+    return withTransaction(s, async (tx) => {
+      const role = await this.lock(tx, 'roles', roleId, 'Role');
+      const rows = await rawQuery<{ id: unknown; removedAt: unknown }>(
+        tx.manager,
+        'SELECT id, removedAt FROM role_assignments WHERE roleId = :roleId AND userId = :userId ORDER BY id DESC',
+        { roleId, userId },
+      );
+      if (rows.some((r) => r.removedAt === null)) {
+        return false;
+      }
+      const now = new Date();
+      if (rows.length > 0) {
+        await rawExecute(tx.manager, 'UPDATE role_assignments SET removedAt = NULL, assignedAt = :now, updatedAt = :now WHERE id = :id', {
+          now,
+          id: Number(rows[0].id),
+        });
+      } else {
+        // updatedAt from the same clock as assignedAt/removedAt (the feeds compare them with `since`).
+        await rawExecute(
+          tx.manager,
+          'INSERT INTO role_assignments (orgId, roleId, userId, assignedAt, removedAt, updatedAt) VALUES (:orgId, :roleId, :userId, :now, NULL, :now)',
+          { orgId: sessionOrgId(s), roleId, userId, now },
+        );
+      }
+      await this.audit.recordChange(tx, { action: 'role.assign', targetUserId: userId, changes: { role: { before: null, after: role } } });
+      return true;
+    });
+  }
+
+  /** Takes a role away (admin, audited): sets removedAt, keeps the row for usersRemovedFromRole. No-op when not held. */
+  async unassignRole(ctx: RequestContext, userId: number, roleId: number): Promise<boolean> {
+    const s = await this.prepare(ctx, 'role.unassign', userId);
+    return withTransaction(s, async (tx) => {
+      const role = await this.lock(tx, 'roles', roleId, 'Role');
+      const now = new Date();
+      const changed = await rawExecute(
+        tx.manager,
+        'UPDATE role_assignments SET removedAt = :now, updatedAt = :now WHERE roleId = :roleId AND userId = :userId AND removedAt IS NULL',
+        { now, roleId, userId },
+      );
+      if (changed === 0) {
+        return false;
+      }
+      await this.audit.recordChange(tx, {
+        action: 'role.unassign',
+        targetUserId: userId,
+        changes: { role: { before: role, after: null } },
+      });
+      return true;
+    });
+  }
+
+  /** Adds a member to a group (admin, audited). Already in it: no-op, nothing recorded. */
+  async addToGroup(ctx: RequestContext, userId: number, groupId: number): Promise<boolean> {
+    const s = await this.prepare(ctx, 'group.add_member', userId);
+    return withTransaction(s, async (tx) => {
+      const group = await this.lock(tx, 'user_groups', groupId, 'Group');
+      if (await tx.manager.findOne(UserGroupMember, { where: { groupId, userId } })) {
+        return false;
+      }
+      await tx.manager.insert(UserGroupMember, { orgId: sessionOrgId(s), groupId, userId });
+      await this.audit.recordChange(tx, {
+        action: 'group.add_member',
+        targetUserId: userId,
+        changes: { group: { before: null, after: group } },
+      });
+      return true;
+    });
+  }
+
+  /** Removes a member from a group (admin, audited). Not in it: no-op, nothing recorded. */
+  async removeFromGroup(ctx: RequestContext, userId: number, groupId: number): Promise<boolean> {
+    const s = await this.prepare(ctx, 'group.remove_member', userId);
+    return withTransaction(s, async (tx) => {
+      const group = await this.lock(tx, 'user_groups', groupId, 'Group');
+      const changed = await rawExecute(tx.manager, 'DELETE FROM user_group_members WHERE groupId = :groupId AND userId = :userId', {
+        groupId,
+        userId,
+      });
+      if (changed === 0) {
+        return false;
+      }
+      await this.audit.recordChange(tx, {
+        action: 'group.remove_member',
+        targetUserId: userId,
+        changes: { group: { before: group, after: null } },
+      });
+      return true;
+    });
+  }
+
+  /* ------------------------------------------------------------------------------------- */
+
+  private async createNamed<T extends Role | UserGroup>(
+    ctx: RequestContext,
+    entity: typeof Role | typeof UserGroup,
+    action: string,
+    nameArg: string,
+  ): Promise<T> {
+    const s = await requireAdmin(ctx, this.audit, action);
+    const name = cleanName(nameArg, 'name');
+    return withTransaction(s, async (tx) => {
+      const orgId = sessionOrgId(s);
+      if (await tx.manager.findOne(entity, { where: { orgId, name } })) {
+        throw new ConflictError(`The org already has one named "${name}".`);
+      }
+      const saved = (await tx.manager.save(entity, tx.manager.create(entity, { orgId, name }))) as T;
+      await this.audit.recordChange(tx, { action, changes: { name: { before: null, after: name }, id: saved.id } });
+      return saved;
+    });
+  }
+
+  /** Admin check (audited) and the target member (NOT_FOUND outside the org). */
+  private async prepare(ctx: RequestContext, action: string, userId: number): Promise<SessionContext> {
+    const s = await requireAdmin(ctx, this.audit, action, userId);
+    await loadMember(s, { id: userId });
+    return s;
+  }
+
+  /**
+   * Locks the role/group row for the rest of the transaction (changes of one role or group are
+   * serialised, so two concurrent assignments cannot both insert) and returns its name. A row
+   * of another org is NOT_FOUND, the same as a missing one.
+   */
+  private async lock(tx: RequestContext, table: 'roles' | 'user_groups', id: number, what: string): Promise<Named> {
+    await lockRow(tx.manager, table, id);
+    const [row] = await rawQuery<{ name: string }>(tx.manager, `SELECT name FROM ${table} WHERE id = :id AND orgId = :orgId`, {
+      id,
+      orgId: sessionOrgId(tx as SessionContext),
+    });
+    assertThat(row, () => new NotFoundError(what));
+    return { id, name: row.name };
+  }
+}

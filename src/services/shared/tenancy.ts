@@ -1,0 +1,88 @@
+import type { SessionContext } from '../../context';
+import { Membership, Org, Role, User, type UserGroup } from '../../entities';
+import { NotFoundError, UnauthenticatedError } from '../../errors';
+import { rawQuery, toBool, toDate } from '../../db/raw';
+import type { MemberRef } from './ids';
+
+/**
+ * Tenancy in one place (docs/product.md rules 1 and 3): every org-owned thing is loaded through a
+ * helper here, scoped to the session's org; anything of another org is the same NOT_FOUND as
+ * something that does not exist. The org always comes from the session, never from an argument.
+ */
+
+export interface Member {
+  user: User;
+  membership: Membership;
+}
+
+/** The session's org id: the only org any query of this request may touch. */
+export function sessionOrgId(s: SessionContext): number {
+  return s.principal.orgId;
+}
+
+export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
+  // Raw SQL: this runs on hot paths (userCounts beside a page), where TypeORM's findOne cost
+  // about as much CPU as the rest of the request (`npm run bench`).
+  const [row] = await rawQuery(
+    ctx.manager,
+    `SELECT id, name, slug, mfaRequired, licensedSeats, enabledCount, inactiveCount, seatCount, createdAt, updatedAt
+       FROM orgs WHERE id = :id`,
+    { id: sessionOrgId(ctx) },
+  );
+  if (!row) {
+    throw new UnauthenticatedError();
+  }
+  const org = new Org();
+  Object.assign(org, {
+    id: Number(row.id),
+    name: row.name as string,
+    slug: row.slug as string,
+    mfaRequired: toBool(row.mfaRequired),
+    licensedSeats: row.licensedSeats == null ? null : Number(row.licensedSeats),
+    enabledCount: Number(row.enabledCount),
+    inactiveCount: Number(row.inactiveCount),
+    seatCount: Number(row.seatCount),
+    createdAt: toDate(row.createdAt)!,
+    updatedAt: toDate(row.updatedAt)!,
+  });
+  return org;
+}
+
+/**
+ * The one way to load "a member of my org" (rule 3): a user who does not exist, is deleted, or is
+ * not a member of the session's org is the same NOT_FOUND.
+ */
+export async function loadMember(ctx: SessionContext, ref: MemberRef): Promise<Member> {
+  let user: User | null = null;
+  if ('id' in ref) {
+    user = Number.isSafeInteger(ref.id) && ref.id > 0 ? await ctx.manager.findOne(User, { where: { id: ref.id } }) : null;
+  } else {
+    user = ref.externalRef ? await ctx.manager.findOne(User, { where: { externalRef: ref.externalRef } }) : null;
+  }
+  if (!user) {
+    throw new NotFoundError();
+  }
+  const membership = await ctx.manager.findOne(Membership, { where: { orgId: sessionOrgId(ctx), userId: user.id } });
+  if (!membership) {
+    throw new NotFoundError();
+  }
+  return { user, membership };
+}
+
+/** A role of the session's org (NOT_FOUND for another org's role or a missing one). */
+export async function loadRole(ctx: SessionContext, id: number): Promise<Role> {
+  const role = await ctx.manager.findOne(Role, { where: { id, orgId: sessionOrgId(ctx) } });
+  if (!role) {
+    throw new NotFoundError('Role');
+  }
+  return role;
+}
+
+/** The session org's roles or user groups, by name (at most `take`). */
+export function listNamedSets<T extends Role | UserGroup>(ctx: SessionContext, entity: new () => T, take: number): Promise<T[]> {
+  return ctx.manager.find(entity, {
+    where: { orgId: sessionOrgId(ctx) } as never,
+    order: { name: 'ASC', id: 'ASC' } as never,
+    take,
+  });
+}
