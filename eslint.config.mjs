@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.cjs';
 
 export default tseslint.config(
   {
@@ -13,7 +14,9 @@ export default tseslint.config(
       'data/**',
       '*.js',
       '*.mjs',
+      '*.cjs',
       'test/setup/*.js',
+      'test/fixtures/**',
     ],
   },
   js.configs.recommended,
@@ -38,6 +41,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  ...layers.layerRules,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },

@@ -23,7 +23,7 @@ export interface DataSourceTuning {
 }
 
 /** The TypeORM DataSource for either engine. One set of migrations per dialect. */
-export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
+function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
   // A custom logger always: TypeORM's default prints slow queries (any longer than the query
   // timeout) to the console; the failures themselves reach the server log as request errors.
   const logger = {
@@ -80,7 +80,7 @@ export function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTun
   };
 }
 
-export function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSource {
+function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSource {
   return new DataSource(buildDataSourceOptions(db, tuning));
 }
 
@@ -89,7 +89,7 @@ export function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = 
  * reports the default of a nullable column as the string 'NULL', and with type 'mysql' TypeORM
  * then sees a schema difference that is not there. One probe at start-up decides.
  */
-export async function detectMysqlFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
+async function detectMysqlFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
   if (db.kind !== 'mysql' || db.flavor) {
     return db;
   }

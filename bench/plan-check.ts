@@ -34,7 +34,7 @@ const KEYWORDS = new Set([
 ]);
 
 /** alias (or bare name) → table, for the checked tables a statement reads. */
-export function checkedAliases(sql: string): Map<string, string> {
+function checkedAliases(sql: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /\b(?:from|join)\s+[`"]?(users|memberships)[`"]?(?:\s+(?:as\s+)?[`"]?([a-z_]\w*)[`"]?)?/gi;
   for (const m of sql.matchAll(re)) {
@@ -47,7 +47,7 @@ export function checkedAliases(sql: string): Map<string, string> {
 }
 
 /** SELECTs that read users or memberships (the statements whose plans matter). */
-export function isCheckedSelect(sql: string): boolean {
+function isCheckedSelect(sql: string): boolean {
   return /^\s*select\b/i.test(sql) && checkedAliases(sql).size > 0;
 }
 
@@ -61,7 +61,7 @@ export function isCheckedSelect(sql: string): boolean {
  * `USE TEMP B-TREE FOR ORDER BY` beside a SEARCH of a checked table is allowed only when that
  * search has a range (`>`/`<`) on an index.
  */
-export async function explainStatement(ds: DataSource, s: CapturedStatement): Promise<PlanVerdict> {
+async function explainStatement(ds: DataSource, s: CapturedStatement): Promise<PlanVerdict> {
   const aliases = checkedAliases(s.sql);
   const problems: string[] = [];
   const notes: string[] = [];

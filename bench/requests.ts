@@ -16,8 +16,8 @@ export const PAGE_WITH_COUNTS_QUERY = `query PageAndCounts($first: Int) {
   userCounts { licensedSeats enabled inactive countedTowardSeats }
 }`;
 export const COUNTS_QUERY = `{ userCounts { licensedSeats enabled inactive countedTowardSeats } }`;
-export const TOTAL_QUERY = `query Total($search: String, $filter: UserFilter) { users(first: 1, search: $search, filter: $filter) { totalCount } }`;
-export const ORDER_QUERY = `query Ordered($field: UserOrderField!, $direction: SortDirection!, $after: String) {
+const TOTAL_QUERY = `query Total($search: String, $filter: UserFilter) { users(first: 1, search: $search, filter: $filter) { totalCount } }`;
+const ORDER_QUERY = `query Ordered($field: UserOrderField!, $direction: SortDirection!, $after: String) {
   users(first: 50, after: $after, orderBy: { field: $field, direction: $direction }) { nodes { id } pageInfo { endCursor } }
 }`;
 export const SEARCH_TERM = 'mar';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --users 1000000 | --quick]`: the member-list benchmark (README "Benchmark").
+ * `npm run bench [-- --users 1000000 | --quick]`: the member-list benchmark (docs/benchmark.md).
  *
  * Starts its own MariaDB (data kept in bench/data/ so the seeded set is reused), seeds it when
  * missing, starts the server in production mode and the raw fastify + mysql2 baseline as child

@@ -3,7 +3,7 @@ import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import autocannon from 'autocannon';
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

@@ -1,17 +1,15 @@
 import { GraphQLError } from 'graphql';
 
 /** The one error vocabulary. GraphQL answers carry `extensions.code`; REST maps it to a status. */
-export const ERROR_CODES = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'SEAT_LIMIT_REACHED',
-  'RATE_LIMITED',
-  'INTERNAL_SERVER_ERROR',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'SEAT_LIMIT_REACHED'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;

@@ -26,7 +26,7 @@ const SECRET_KEYS = [
   'variables',
 ];
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',

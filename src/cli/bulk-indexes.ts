@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 /** A secondary index as the entities (and therefore the migrations) declare it. */
-export interface IndexDef {
+interface IndexDef {
   table: string;
   name: string;
   unique: boolean;
@@ -14,7 +14,7 @@ const key = (d: IndexDef): string => `${d.table}.${d.name} ${d.unique ? 'UNIQUE 
  * The secondary indexes the entities declare for a table. The migrations test proves the
  * migrations create exactly these, so a bulk load that drops indexes rebuilds them from here.
  */
-export function declaredIndexes(ds: DataSource, table: string): IndexDef[] {
+function declaredIndexes(ds: DataSource, table: string): IndexDef[] {
   const meta = ds.entityMetadatas.find((m) => m.tableName === table);
   if (!meta) {
     throw new Error(`no entity for table ${table}`);
@@ -25,7 +25,7 @@ export function declaredIndexes(ds: DataSource, table: string): IndexDef[] {
 }
 
 /** The secondary indexes the database has on a table (primary keys and SQLite auto-indexes excluded). */
-export async function actualIndexes(ds: DataSource, table: string): Promise<IndexDef[]> {
+async function actualIndexes(ds: DataSource, table: string): Promise<IndexDef[]> {
   if (ds.options.type === 'better-sqlite3') {
     const list = (await ds.query(`PRAGMA index_list("${table}")`)) as Array<{ name: string; unique: number; origin: string }>;
     const out: IndexDef[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type DatabaseKind = 'sqlite' | 'mysql';
+type DatabaseKind = 'sqlite' | 'mysql';
 
 export interface DatabaseConfig {
   kind: DatabaseKind;

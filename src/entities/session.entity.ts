@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const SESSION_KINDS = ['full', 'mfa_challenge', 'mfa_enrollment'] as const;
-export type SessionKindValue = (typeof SESSION_KINDS)[number];
+export type SessionKindValue = 'full' | 'mfa_challenge' | 'mfa_enrollment';
 
 /** A signed-in principal in one org. Only the SHA-256 of the bearer token is stored. */
 @Entity({ name: 'sessions' })

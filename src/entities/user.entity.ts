@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryGener
 
 /**
  * A person, global across orgs. Sensitive fields carry no @Field here: the GraphQL User type
- * adds them with field-level authorization (graphql/types/user-fields.resolver.ts).
+ * adds them with field-level authorization (graphql/resolvers/members.resolver.ts, UserFieldsResolver).
  */
 @ObjectType('User', { simpleResolvers: true, description: 'A person; global across orgs, listed per org as a member.' })
 @Entity({ name: 'users' })

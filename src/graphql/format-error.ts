@@ -42,7 +42,7 @@ export function createFormatError(opts: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, opts);
 }
 
-export function formatError(
+function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   opts: FormatErrorOptions = { hideSuggestions: false },

@@ -55,7 +55,7 @@ const FAN_OUT_FIELDS = new Set(['fields', 'inputFields', 'interfaces', 'possible
  * one fan-out field (fields, inputFields, interfaces, possibleTypes) along any path, and at most
  * one `__schema` per operation. The standard introspection query (and Apollo Sandbox's) passes.
  */
-export const introspectionLimitRule: ValidationRule = (context: ValidationContext) => {
+const introspectionLimitRule: ValidationRule = (context: ValidationContext) => {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of context.getDocument().definitions) {
     if (d.kind === Kind.FRAGMENT_DEFINITION) {

@@ -11,7 +11,7 @@ import type { MfaService } from '../services/mfa/mfa.service';
 import type { GraphQLContext } from './context';
 
 /** Root fields that check an MFA code: one request may hold at most one of them (rule 13). */
-export const MFA_VERIFICATION_FIELDS: ReadonlySet<string> = new Set(['verifyMfa', 'validateMfaCode', 'regenerateRecoveryCodes']);
+const MFA_VERIFICATION_FIELDS: ReadonlySet<string> = new Set(['verifyMfa', 'validateMfaCode', 'regenerateRecoveryCodes']);
 
 /**
  * How many MFA-verification root fields an operation would execute: every alias counts, and

@@ -26,6 +26,8 @@ export interface AppParts {
 /** The Express app: health, GraphQL, (REST shim and docs are mounted by their modules). */
 export function createExpressApp(parts: AppParts): Express {
   const { config, dataSource, services, apollo, log } = parts;
+  // Both doors build the request context (request id, client address, principal) the same way.
+  const contextOf = (req: Request) => buildRequestContext(req, dataSource, services.session, log);
   const app = express();
   app.disable('x-powered-by');
   // Express's hop count: the client address is taken from the last N X-Forwarded-For entries.
@@ -65,11 +67,11 @@ export function createExpressApp(parts: AppParts): Express {
     cors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['X-Request-Id'], maxAge: 600 }),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => buildRequestContext(req, dataSource, services.session, log) as Promise<GraphQLContext>,
+      context: async ({ req }) => contextOf(req) as Promise<GraphQLContext>,
     }),
   );
 
-  mountRest(app, { dataSource, services, log });
+  mountRest(app, { contextOf, services, log });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'NOT_FOUND', message: 'No such path.' });

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 
 /** Answers a database ping, or rejects after timeoutMs. */
-export async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
+async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`database ping timed out after ${timeoutMs} ms`)), timeoutMs);

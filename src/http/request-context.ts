@@ -14,7 +14,7 @@ export function requestIdFor(req: Request): string {
   return given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function bearerToken(req: Request): string | null {
+function bearerToken(req: Request): string | null {
   const h = req.get('authorization');
   if (!h) {
     return null;

@@ -9,7 +9,7 @@ type Directives = Record<string, string[]>;
  * origin, its initializer a file, "Try it out" a same-origin fetch; data: for its SVG icons).
  * No upgrade-insecure-requests: a development server on plain http would lose its assets.
  */
-export const STRICT_CSP: Directives = {
+const STRICT_CSP: Directives = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
@@ -35,7 +35,7 @@ const APOLLO_CDNS = [
  * the Sandbox script from Apollo's CDN and frames sandbox.embed.apollographql.com, which runs the
  * operations through the page (same origin) and talks to Apollo Studio.
  */
-export const LANDING_PAGE_CSP: Directives = {
+const LANDING_PAGE_CSP: Directives = {
   ...STRICT_CSP,
   'script-src': ["'self'", "'unsafe-inline'", ...APOLLO_CDNS],
   'style-src': ["'self'", "'unsafe-inline'", ...APOLLO_CDNS, 'https://fonts.googleapis.com'],

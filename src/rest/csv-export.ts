@@ -6,7 +6,7 @@ import type { ExportRow } from '../services/members/member-export.service';
 import { neutraliseCell } from '../security/csv-cell';
 
 /** The export's columns, in order. Never a secret: only these values leave the server. */
-export const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => string]> = [
+const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => string]> = [
   ['First Name', (r) => r.user.firstName],
   ['Last Name', (r) => r.user.lastName],
   ['Email', (r) => r.user.email],
@@ -25,7 +25,7 @@ const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
 const isoOrEmpty = (d: Date | null): string => (d ? new Date(d).toISOString() : '');
 
 /** One CSV record: every cell is text, neutralised against formula injection. */
-export function csvRecord(r: ExportRow): string[] {
+function csvRecord(r: ExportRow): string[] {
   return CSV_COLUMNS.map(([, value]) => neutraliseCell(value(r)));
 }
 

@@ -2,7 +2,7 @@ import { AppError, StaleVersionError, type BadUserInputError, type RateLimitedEr
 import { isDatabaseUnavailable } from '../db/errors';
 
 /** The JSON body of every REST error answer. */
-export interface RestErrorBody {
+interface RestErrorBody {
   /** One of the GraphQL error codes, or PAYLOAD_TOO_LARGE / UNSUPPORTED_MEDIA_TYPE / METHOD_NOT_ALLOWED / PRECONDITION_FAILED / SERVICE_UNAVAILABLE. */
   error: string;
   message: string;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { BadUserInputError } from '../errors';
-import { parseId, parseMemberRef, type MemberRef } from '../services/shared/ids';
+import { parseId, parseMemberRef, type MemberRef } from '../services/common/ids';
 
 /**
  * Parsing of REST input into the plain values services take. Nothing here knows a business
@@ -25,7 +25,7 @@ export function queryParams<K extends string>(req: Request, allowed: readonly K[
   return out;
 }
 
-export function parseBooleanParam(value: QueryValue, field: string, fallback: boolean): boolean {
+function parseBooleanParam(value: QueryValue, field: string, fallback: boolean): boolean {
   if (value === undefined || value === '') {
     return fallback;
   }
@@ -35,7 +35,7 @@ export function parseBooleanParam(value: QueryValue, field: string, fallback: bo
   throw new BadUserInputError(`${field} must be true or false.`, field);
 }
 
-export function parseOptionalBooleanParam(value: QueryValue, field: string): boolean | undefined {
+function parseOptionalBooleanParam(value: QueryValue, field: string): boolean | undefined {
   return value === undefined || value === '' ? undefined : parseBooleanParam(value, field, false);
 }
 

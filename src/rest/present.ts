@@ -25,7 +25,7 @@ export function membershipJson(m: Membership) {
   };
 }
 
-/** What every member may see of another member (PRODUCT.md rule 4). */
+/** What every member may see of another member (docs/product.md rule 4). */
 export function userSummaryJson(u: Pick<User, 'id' | 'firstName' | 'lastName'>) {
   return { id: u.id, firstName: u.firstName, lastName: u.lastName };
 }
@@ -50,7 +50,7 @@ export function orgJson(o: Org) {
 }
 
 /**
- * PRODUCT.md rule 4 for REST answers (the GraphQL door declares it with field-level
+ * docs/product.md rule 4 for REST answers (the GraphQL door declares it with field-level
  * @Authorized(ADMIN_OR_SELF)): an admin, or the member themself, sees the full record.
  */
 export function seesFullRecord(ctx: SessionContext, userId: number): boolean {

@@ -1,9 +1,8 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { SessionContext } from '../context';
+import type { RequestContext, SessionContext } from '../context';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
-import { buildRequestContext, requestIdFor } from '../http/request-context';
+import { requestIdFor } from '../http/request-context';
 import type { Services } from '../services';
 import { BODY_LIMIT } from '../http/body-limit';
 import type { Json } from './openapi/components';
@@ -15,9 +14,9 @@ import type { Json } from './openapi/components';
  * - `ADMIN`: a full session of an active admin, not impersonated;
  * - `MFA_ENROLLMENT`: a full session or an enrollment-only session (the MFA enrollment calls).
  */
-export type Access = 'SESSION' | 'ADMIN' | 'MFA_ENROLLMENT';
+type Access = 'SESSION' | 'ADMIN' | 'MFA_ENROLLMENT';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RestRoute {
   method: HttpMethod;
@@ -34,7 +33,8 @@ export interface RestRoute {
 }
 
 export interface RestDeps {
-  dataSource: DataSource;
+  /** The request context (request id, address, principal) of an HTTP request, as for GraphQL. */
+  contextOf: (req: Request) => Promise<RequestContext>;
   services: Services;
   log: Logger;
 }
@@ -73,7 +73,7 @@ function allowed(p: SessionContext['principal'], access: Access): boolean {
 function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
   const action = `rest.${route.method} ${route.path}`;
   return async (req, res) => {
-    const ctx = await buildRequestContext(req, deps.dataSource, deps.services.session, deps.log);
+    const ctx = await deps.contextOf(req);
     if (!ctx.principal) {
       throw new UnauthenticatedError();
     }

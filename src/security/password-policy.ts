@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../errors';
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
+const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MAX_LENGTH = 256;
 
 /**
  * Common passwords of 12+ characters (and the patterns they are built from). A breached-password
@@ -65,7 +65,7 @@ const COMMON = new Set(
   ].map((p) => p.toLowerCase()),
 );
 
-/** PRODUCT.md §3: at least 12 characters, not the email (or its local part), not a common password. */
+/** docs/product.md §3: at least 12 characters, not the email (or its local part), not a common password. */
 export function assertPasswordAcceptable(password: string, email: string, field = 'password'): void {
   if (typeof password !== 'string' || [...password].length < PASSWORD_MIN_LENGTH) {
     throw new BadUserInputError(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`, field);

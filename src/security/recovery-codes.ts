@@ -6,12 +6,12 @@ import { hashToken } from './tokens';
  * shown as four groups of four (`k7mq-3xhp-w9ta-e2rn`), about 79 bits each: far beyond offline
  * guessing, so a plain SHA-256 is enough to store them (like session tokens).
  */
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
 const LENGTH = 16;
 const NORMALISED = new RegExp(`^[${ALPHABET}]{${LENGTH}}$`);
 
-export function newRecoveryCode(): string {
+function newRecoveryCode(): string {
   let s = '';
   for (let i = 0; i < LENGTH; i++) {
     s += ALPHABET[randomInt(ALPHABET.length)];

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** 256 random bits, base64url: bearer tokens, activation tokens. */
 export function newOpaqueToken(): string {
@@ -8,10 +8,4 @@ export function newOpaqueToken(): string {
 /** Tokens are stored only as SHA-256 hex; high-entropy tokens need no slow hash. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }

@@ -6,11 +6,11 @@ import QRCode from 'qrcode';
  * 6 digits, 30-second steps from the Unix epoch. Pure functions over otplib; the clock is always
  * passed in (milliseconds), so tests can freeze it and the service decides what "now" is.
  */
-export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
-export const TOTP_ISSUER = 'Gatehouse';
+const TOTP_PERIOD_SECONDS = 30;
+const TOTP_DIGITS = 6;
+const TOTP_ISSUER = 'Gatehouse';
 /** RFC 4226 §4 asks for at least 128 bits; 160 bits is the SHA-1 block the RFC recommends. */
-export const TOTP_SECRET_BYTES = 20;
+const TOTP_SECRET_BYTES = 20;
 
 /** Exactly six ASCII digits: no spaces, no letters, no full-width digits (which \d would not match anyway). */
 const CODE_FORMAT = /^[0-9]{6}$/;

@@ -8,7 +8,7 @@ const ME = '{ me { user { id } } }';
 const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.extensions?.code;
 
 /**
- * Stateless processes (PRODUCT.md §5): two server processes on one database behave as one,
+ * Stateless processes (docs/product.md §5): two server processes on one database behave as one,
  * because sessions, throttling, MFA replay and lockout state all live in the database. The
  * deployment that scales out is MySQL/MariaDB; on SQLite the same holds for two processes on
  * one file (WAL, busy timeout), which the CLI beside a running server relies on.

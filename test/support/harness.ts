@@ -57,7 +57,7 @@ export interface GqlResponse<T = Record<string, any>> {
   headers: Headers;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   body: any;
   text: string;

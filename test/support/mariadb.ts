@@ -6,7 +6,7 @@ import path from 'node:path';
 
 /**
  * A throwaway MariaDB server for tests and the benchmark: its own data directory and port, on
- * 127.0.0.1, started without systemd (see ../shared/STACK.md). Returns a mysql:// URL for an
+ * 127.0.0.1, started without systemd (see docs/testing.md). Returns a mysql:// URL for an
  * admin user that may create databases.
  */
 export interface ThrowawayMariaDb {
@@ -26,7 +26,7 @@ export interface ThrowawayMariaDb {
 
 const MARIADBD_CANDIDATES = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/sbin/mysqld'];
 
-export function findMariaDbd(): string | null {
+function findMariaDbd(): string | null {
   return MARIADBD_CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 

@@ -4,7 +4,7 @@ import { rawQuery } from '../../src/db/raw';
 import { fakeDateOnly, type GqlResponse, type Principal, type TestApp } from './harness';
 
 /** Every stored field of Membership, for comparing a row before and after. */
-export const MEMBERSHIP_FIELDS =
+const MEMBERSHIP_FIELDS =
   'id userId isActive isAdmin allAccess portalAccess mfaOptOut mfaOptOutUntil mfaOptOutReason excludeFromMembershipCount hasAdvancedPermissions version';
 
 export const UPDATE_MEMBERSHIP = `mutation($u: ID!, $i: UpdateMembershipInput!, $v: Int) {
@@ -88,7 +88,7 @@ export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext>
   return { ...app.systemCtx(), requestId: 'direct-call', principal };
 }
 
-/** Fakes only Date (the server runs in this process), per the project brief. */
+/** Fakes only Date (the server runs in this process). */
 export function fakeDate(at: Date): void {
   fakeDateOnly();
   jest.setSystemTime(at);

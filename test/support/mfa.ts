@@ -5,7 +5,7 @@ import { Membership, Org } from '../../src/entities';
 import { openDataSource } from '../../ormconfig';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
-import { errorCode, fakeDateOnly, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
+import { fakeDateOnly, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
 
 const run = promisify(execFile);
 
@@ -107,8 +107,6 @@ export async function deniedCount(app: TestApp, action: string, outcome: string,
   );
   return Number(rows[0].n);
 }
-
-export { errorCode };
 
 /**
  * A second server process-alike on the SAME database (its own DataSource, pool and services),

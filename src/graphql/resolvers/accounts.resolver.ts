@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { User } from '../../entities';
 import type { Services } from '../../services';
-import { parseId } from '../../services/shared/ids';
+import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { CreateUserInput, CreateUserResult, OneTimeToken, UpdateUserInput, type PasswordTokenPurpose } from '../types/accounts.types';

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Services } from '../../services';
-import { parseId } from '../../services/shared/ids';
+import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { ImpersonationResult, Me, SignInResult, type SessionKind, type SignInStatus } from '../types/auth.types';

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Membership, Org } from '../../entities';
 import type { Services } from '../../services';
-import { parseId } from '../../services/shared/ids';
+import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { MfaExemption, UpdateMembershipInput } from '../types/memberships.types';

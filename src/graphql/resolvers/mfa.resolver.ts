@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Services } from '../../services';
-import { parseId } from '../../services/shared/ids';
+import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { Me, SignInResult, type SignInStatus } from '../types/auth.types';

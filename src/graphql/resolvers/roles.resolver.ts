@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role as RoleEntity, User, UserGroup } from '../../entities';
 import type { Services } from '../../services';
-import { parseId } from '../../services/shared/ids';
+import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { Role } from '../roles';
 import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/roles.types';

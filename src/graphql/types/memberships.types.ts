@@ -2,7 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { User } from '../../entities';
 
 /**
- * A partial update of a membership (PRODUCT.md rule 17): omitted fields stay as they are. An
+ * A partial update of a membership (docs/product.md rule 17): omitted fields stay as they are. An
  * explicit null is refused for the flags; for mfaOptOutUntil / mfaOptOutReason null clears them.
  * Unknown fields are rejected by GraphQL itself, and again by the service (rule 18).
  */

@@ -18,25 +18,25 @@ export const SEED_MEMBERSHIP_EXAMPLE = {
 };
 
 export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-export const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
-export const str = (description?: string, extra: Json = {}): Json => ({
+const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
+const str = (description?: string, extra: Json = {}): Json => ({
   type: 'string',
   ...(description ? { description } : {}),
   ...extra,
 });
-export const bool = (description?: string): Json => ({ type: 'boolean', ...(description ? { description } : {}) });
-export const int = (description?: string, extra: Json = {}): Json => ({
+const bool = (description?: string): Json => ({ type: 'boolean', ...(description ? { description } : {}) });
+const int = (description?: string, extra: Json = {}): Json => ({
   type: 'integer',
   ...(description ? { description } : {}),
   ...extra,
 });
-export const dateTime = (description?: string): Json => str(description, { format: 'date-time' });
+const dateTime = (description?: string): Json => str(description, { format: 'date-time' });
 
-export function object(properties: Record<string, Json>, required: string[] = Object.keys(properties), extra: Json = {}): Json {
+function object(properties: Record<string, Json>, required: string[] = Object.keys(properties), extra: Json = {}): Json {
   return { type: 'object', properties, required, additionalProperties: false, ...extra };
 }
 
-export const json = (schema: Json, example?: unknown): Json => ({
+const json = (schema: Json, example?: unknown): Json => ({
   'application/json': { schema, ...(example !== undefined ? { example } : {}) },
 });
 

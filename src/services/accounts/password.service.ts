@@ -11,16 +11,16 @@ import type { AuditService } from '../audit/audit.service';
 import { requireAdmin, requireAdminOfAllOrgsOf, requireOwnSession } from '../access/access-guards';
 import type { SessionService } from '../auth/session.service';
 import type { SignInThrottleService } from '../auth/sign-in-throttle.service';
-import { refId, type MemberRef } from '../shared/ids';
-import { loadMember } from '../shared/tenancy';
+import { refId, type MemberRef } from '../common/ids';
+import { loadMember } from '../common/tenancy';
 
 /** Activation tokens (createUser) live 24 hours (docs/product.md §3). */
-export const ACTIVATION_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+const ACTIVATION_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 /**
  * Reset tokens live 1 hour (Okta's default for recovery tokens): a reset token replaces a
  * working password, so it should not sit in a mailbox or chat for a day.
  */
-export const RESET_TOKEN_TTL_SECONDS = 60 * 60;
+const RESET_TOKEN_TTL_SECONDS = 60 * 60;
 
 export interface OneTimeToken {
   /** 256 random bits, base64url; shown once, only its SHA-256 is stored. */

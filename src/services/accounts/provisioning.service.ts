@@ -6,7 +6,14 @@ import { hashPassword } from '../../security/password';
 import { assertPasswordAcceptable } from '../../security/password-policy';
 import { memberKeys } from '../members/member-keys';
 import { moveMemberCounters } from '../memberships/member-counters';
-import { cleanEmail, cleanExternalRef, cleanLanguage, cleanName, cleanSlug } from '../shared/validation';
+import {
+  DEFAULT_MEMBERSHIP_FLAGS,
+  MEMBERSHIP_FLAGS,
+  assertAdminOrAdvanced,
+  flagsOf,
+  type MembershipFlags,
+} from '../memberships/membership-fields';
+import { cleanEmail, cleanExternalRef, cleanLanguage, cleanName, cleanSlug } from '../common/validation';
 
 export interface NewOrg {
   slug: string;
@@ -36,6 +43,13 @@ export interface ProvisionedMember {
   membership: Membership;
   /** True when the email already belonged to a user (of another org) and only a membership was added. */
   existingUser: boolean;
+}
+
+/** The flags a new member was given (absent ones keep their defaults). */
+function definedFlags(n: NewMember): Partial<MembershipFlags> {
+  // An opt-out is granted through updateMembership (it records who granted it and queues a notice).
+  const given = n as Partial<MembershipFlags>;
+  return Object.fromEntries(MEMBERSHIP_FLAGS.filter((f) => f !== 'mfaOptOut' && given[f] !== undefined).map((f) => [f, given[f]]));
 }
 
 /**
@@ -70,9 +84,8 @@ export class ProvisioningService {
     const lastName = cleanName(n.lastName, 'lastName');
     const language = cleanLanguage(n.language ?? 'en-US');
     const externalRef = n.externalRef === undefined ? null : cleanExternalRef(n.externalRef);
-    if (n.isAdmin && n.hasAdvancedPermissions) {
-      throw new BadUserInputError('isAdmin and hasAdvancedPermissions cannot both be true.', 'hasAdvancedPermissions');
-    }
+    const flags = flagsOf({ ...DEFAULT_MEMBERSHIP_FLAGS, ...definedFlags(n) });
+    assertAdminOrAdvanced(flags, n);
     if (n.password !== undefined) {
       assertPasswordAcceptable(n.password, email);
     }
@@ -103,14 +116,6 @@ export class ProvisioningService {
       if (await tx.manager.findOne(Membership, { where: { orgId, userId: user.id } })) {
         throw new ConflictError('This user is already a member of the org.');
       }
-      const flags = {
-        isActive: n.isActive ?? true,
-        isAdmin: !!n.isAdmin,
-        allAccess: !!n.allAccess,
-        portalAccess: !!n.portalAccess,
-        excludeFromMembershipCount: !!n.excludeFromMembershipCount,
-        hasAdvancedPermissions: !!n.hasAdvancedPermissions,
-      };
       await moveMemberCounters(tx.manager, orgId, null, flags);
       const membership = await tx.manager.save(
         Membership,

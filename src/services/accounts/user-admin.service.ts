@@ -14,9 +14,9 @@ import { deleteFactorAndCodes } from '../mfa/mfa-factors';
 import type { OneTimeToken, PasswordService } from './password.service';
 import type { NewMember, ProvisioningService } from './provisioning.service';
 import type { SessionService } from '../auth/session.service';
-import { refId, type MemberRef } from '../shared/ids';
-import { loadMember, sessionOrgId } from '../shared/tenancy';
-import { cleanEmail, cleanExternalRef, cleanLanguage, cleanName } from '../shared/validation';
+import { refId, type MemberRef } from '../common/ids';
+import { loadMember, sessionOrgId } from '../common/tenancy';
+import { cleanEmail, cleanExternalRef, cleanLanguage, cleanName } from '../common/validation';
 
 /** createUser input: a member's profile and flags. Admins never set passwords: the user does, with the activation token. */
 export type NewUser = Omit<NewMember, 'password'>;

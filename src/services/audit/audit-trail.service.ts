@@ -5,11 +5,11 @@ import type { AuditService } from './audit.service';
 import { decodeCursor, encodeCursor, type CursorKey } from '../../security/cursor';
 import { requireAdmin } from '../access/access-guards';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
-import { parseId } from '../shared/ids';
-import { PAGE_LIMITS, pageSize } from '../shared/paging';
-import { sessionOrgId } from '../shared/tenancy';
+import { parseId } from '../common/ids';
+import { PAGE_LIMITS, pageSize } from '../common/paging';
+import { sessionOrgId } from '../common/tenancy';
 
-export interface AuditEventFilter {
+interface AuditEventFilter {
   actorId?: string | number | null;
   targetUserId?: string | number | null;
   action?: string | null;
@@ -25,7 +25,7 @@ export interface AuditEventsArgs {
   filter?: AuditEventFilter | null;
 }
 
-export interface AuditEventView {
+interface AuditEventView {
   id: number;
   at: Date;
   action: string;

@@ -10,9 +10,9 @@ import { mfaRequirement } from '../mfa/mfa-policy';
 import type { SessionService } from './session.service';
 import type { SignInThrottleService } from './sign-in-throttle.service';
 import { requireSession } from '../access/access-guards';
-import { loadCurrentOrg } from '../shared/tenancy';
+import { loadCurrentOrg } from '../common/tenancy';
 
-export type SignInStatus = 'SIGNED_IN' | 'MFA_REQUIRED' | 'MFA_ENROLLMENT_REQUIRED';
+type SignInStatus = 'SIGNED_IN' | 'MFA_REQUIRED' | 'MFA_ENROLLMENT_REQUIRED';
 
 export interface SignInOutcome {
   status: SignInStatus;
@@ -30,8 +30,8 @@ export interface WhoAmI {
 }
 
 /** Challenge and enrollment tokens are short-lived and good only for the MFA operations. */
-export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
-export const MFA_ENROLLMENT_TTL_SECONDS = 15 * 60;
+const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
+const MFA_ENROLLMENT_TTL_SECONDS = 15 * 60;
 
 const STATUS_BY_KIND: Record<SessionKindValue, SignInStatus> = {
   full: 'SIGNED_IN',

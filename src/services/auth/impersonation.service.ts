@@ -5,11 +5,11 @@ import { withTransaction } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import type { SessionService } from './session.service';
 import { requireAdmin, requireSession } from '../access/access-guards';
-import { refId, type MemberRef } from '../shared/ids';
-import { loadMember, sessionOrgId } from '../shared/tenancy';
+import { refId, type MemberRef } from '../common/ids';
+import { loadMember, sessionOrgId } from '../common/tenancy';
 
 /** docs/product.md rule 22: an impersonation session lasts at most one hour. */
-export const IMPERSONATION_MAX_SECONDS = 60 * 60;
+const IMPERSONATION_MAX_SECONDS = 60 * 60;
 
 export interface ImpersonationOutcome {
   token: string;

@@ -2,10 +2,10 @@ import type { RequestContext } from '../../context';
 import { SignInThrottle } from '../../entities';
 import { rawExecute } from '../../db/raw';
 import { hashToken } from '../../security/tokens';
-import { addFailuresSql, secondsLocked, type FailurePolicy } from '../shared/failure-counter';
+import { addFailuresSql, secondsLocked, type FailurePolicy } from '../common/failure-counter';
 
 /** 10 failed sign-ins for one email within 15 minutes lock it for 15 minutes (docs/security.md). */
-export const SIGN_IN_FAILURES: FailurePolicy = { maxFailures: 10, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
+const SIGN_IN_FAILURES: FailurePolicy = { maxFailures: 10, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
 
 const COLUMNS = { count: 'failures', windowStart: 'windowStart', lockedUntil: 'lockedUntil' };
 

@@ -6,9 +6,9 @@ import { dialectOf } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
 import { actsAsAdmin, requireAdmin, requireFullSession } from '../access/access-guards';
-import { parseId, type MemberRef } from '../shared/ids';
-import { LEGACY_MAX_OFFSET, PAGE_LIMITS, pageSize } from '../shared/paging';
-import { loadCurrentOrg, loadMember, sessionOrgId, type Member } from '../shared/tenancy';
+import { parseId, type MemberRef } from '../common/ids';
+import { LEGACY_MAX_OFFSET, PAGE_LIMITS, pageSize } from '../common/paging';
+import { loadCurrentOrg, loadMember, sessionOrgId, type Member } from '../common/tenancy';
 import { parseLegacySort } from './legacy-sort';
 import type { MemberLoaderService } from './member-loader.service';
 import {
@@ -27,7 +27,7 @@ import {
 import { membershipFromRow } from './member-rows';
 
 /** Filter as callers send it: ids may be GraphQL ID strings. */
-export type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
+type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
   roleId?: string | number | null;
   groupId?: string | number | null;
 };
@@ -40,7 +40,7 @@ export interface ListMembersArgs {
   orderBy?: { field: MemberSortField; direction?: SortDirection | null } | null;
 }
 
-export interface MemberEdge {
+interface MemberEdge {
   cursor: string;
   node: User;
 }

@@ -3,16 +3,16 @@ import { rawQuery } from '../../db/raw';
 import { dialectOf } from '../../db/dialect';
 import type { AuditService } from '../audit/audit.service';
 import { requireAdmin } from '../access/access-guards';
-import { sessionOrgId, type Member } from '../shared/tenancy';
+import { sessionOrgId, type Member } from '../common/tenancy';
 import { parseLegacySort } from './legacy-sort';
 import type { ListMembersArgs, MemberDirectoryService } from './member-directory.service';
 import type { MemberLoaderService } from './member-loader.service';
 import { memberPageSql, seekOf, type Seek } from './member-query';
 import { groupsByUser, membershipFromRow, mfaEnrolledUsers, rolesByUser } from './member-rows';
 
-export const MEMBER_EXPORT_ACTION = 'users.export';
+const MEMBER_EXPORT_ACTION = 'users.export';
 /** Rows read per keyset batch of the export. */
-export const EXPORT_BATCH = 1000;
+const EXPORT_BATCH = 1000;
 
 /** The filters of the legacy page, which the export shares. */
 export interface MemberExportFilters {

@@ -4,7 +4,7 @@ import { Membership, type Role, User, type UserGroup } from '../../entities';
 import { NotFoundError } from '../../errors';
 import { rawQuery } from '../../db/raw';
 import { requireSession } from '../access/access-guards';
-import { requestLoader } from '../shared/loaders';
+import { requestLoader } from '../common/loaders';
 import { groupsByUser, mfaEnrolledUsers, rolesByUser, USER_COLUMNS, userFromRow } from './member-rows';
 
 /** One value per user of the session's org, read for all users of the request in one batch. */

@@ -1,6 +1,6 @@
 /**
  * SQL for one org's member list (the hot path). Pure: builds text + named parameters; the
- * service runs it. Every shape here was checked with EXPLAIN on SQLite and MariaDB (README,
+ * service runs it. Every shape here was checked with EXPLAIN on SQLite and MariaDB (docs/graphql.md,
  * "Members: paging, search, filters"):
  *
  * - ORDER BY is always (sort key, userId) in one direction, and matches a composite index of
@@ -27,7 +27,7 @@ export type MemberSortField = (typeof MEMBER_SORT_FIELDS)[number];
 export type SortDirection = 'ASC' | 'DESC';
 
 /** The flags a member list can be filtered on (the keys of MemberFilter that are flags). */
-export const FLAG_FILTERS = ['isActive', 'isAdmin', 'allAccess', 'mfaOptOut', 'excludeFromMembershipCount'] as const;
+const FLAG_FILTERS = ['isActive', 'isAdmin', 'allAccess', 'mfaOptOut', 'excludeFromMembershipCount'] as const;
 
 export type MemberFilter = Partial<Record<(typeof FLAG_FILTERS)[number] | 'mfaEnrolled', boolean | null>> & {
   roleId?: number | null;
@@ -59,7 +59,7 @@ export interface Seek {
   id: number;
 }
 
-export const SORT_COLUMN: Record<MemberSortField, string> = {
+const SORT_COLUMN: Record<MemberSortField, string> = {
   LAST_NAME: 'nameKey',
   EMAIL: 'emailKey',
   LAST_LOGIN_AT: 'lastLoginAt',
@@ -85,7 +85,7 @@ export function seekOf(sort: MemberSort, row: Record<string, unknown>): Seek {
 }
 
 /** Every stored column of a membership row, as the list's raw SQL reads it. */
-export const MEMBERSHIP_COLUMNS = [
+const MEMBERSHIP_COLUMNS = [
   'id',
   'orgId',
   'userId',
@@ -163,7 +163,7 @@ interface SearchBranch {
 }
 
 /** The composite index whose column order is exactly this list's ORDER BY. */
-export function orderIndex(q: Pick<MemberQuery, 'sort' | 'filter'>): string {
+function orderIndex(q: Pick<MemberQuery, 'sort' | 'filter'>): string {
   if (q.sort.field === 'LAST_NAME' && q.filter.isActive != null) {
     return 'IDX_memberships_org_active_name';
   }

@@ -11,7 +11,7 @@ const seated = (s: CountedState): boolean => !!s && s.isActive && !s.excludeFrom
  * Moves the org's counters (enabled, inactive, seats) from one membership state to another, in
  * the caller's transaction. A move that takes a seat is one conditional UPDATE that succeeds
  * only while a seat is free, so two concurrent activations cannot both take the last seat
- * (PRODUCT.md rule 7); otherwise SEAT_LIMIT_REACHED and the caller's transaction rolls back.
+ * (docs/product.md rule 7); otherwise SEAT_LIMIT_REACHED and the caller's transaction rolls back.
  */
 export async function moveMemberCounters(
   manager: EntityManager,

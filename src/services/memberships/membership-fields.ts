@@ -13,7 +13,7 @@ export const MEMBERSHIP_FLAGS = [
   'excludeFromMembershipCount',
   'hasAdvancedPermissions',
 ] as const;
-export type MembershipFlag = (typeof MEMBERSHIP_FLAGS)[number];
+type MembershipFlag = (typeof MEMBERSHIP_FLAGS)[number];
 export type MembershipFlags = Record<MembershipFlag, boolean>;
 
 /** The flags as set when a member is created and nothing was sent: enabled, nothing else. */
@@ -54,7 +54,7 @@ export type MembershipPatch = Partial<Record<MembershipFlag, boolean>> & {
   mfaOptOutReason?: string | null;
 };
 
-export const MFA_OPT_OUT_REASON_MAX = 500;
+const MFA_OPT_OUT_REASON_MAX = 500;
 
 const FLAG_SET: ReadonlySet<string> = new Set(MEMBERSHIP_FLAGS);
 const ALLOWED = [...MEMBERSHIP_FLAGS, 'mfaOptOutUntil', 'mfaOptOutReason'];

@@ -10,8 +10,8 @@ import { requireAdmin } from '../access/access-guards';
 import type { NotificationService } from '../notifications/notification.service';
 import type { SessionService } from '../auth/session.service';
 import { isOptOutEffective } from '../mfa/mfa-policy';
-import { refId, type MemberRef } from '../shared/ids';
-import { loadCurrentOrg, loadMember, sessionOrgId } from '../shared/tenancy';
+import { refId, type MemberRef } from '../common/ids';
+import { loadCurrentOrg, loadMember, sessionOrgId } from '../common/tenancy';
 import { moveMemberCounters } from './member-counters';
 import { MEMBERSHIP_FLAGS, assertAdminOrAdvanced, parseMembershipPatch, parseVersion, type MembershipPatch } from './membership-fields';
 
@@ -28,8 +28,8 @@ export interface MfaExemptionRow {
   effective: boolean;
 }
 
-export const MEMBERSHIP_UPDATE_ACTION = 'membership.update';
-export const ORG_SET_MFA_REQUIRED_ACTION = 'org.set_mfa_required';
+const MEMBERSHIP_UPDATE_ACTION = 'membership.update';
+const ORG_SET_MFA_REQUIRED_ACTION = 'org.set_mfa_required';
 const MFA_EXEMPTIONS_ACTION = 'membership.list_mfa_exemptions';
 
 /** The stored columns an update may write (the flags plus the opt-out bookkeeping). */

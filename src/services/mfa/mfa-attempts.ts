@@ -6,11 +6,11 @@ import { rawExecute } from '../../db/raw';
 import type { SecretBox } from '../../security/secret-box';
 import { isWellFormedTotpCode, matchTotp } from '../../security/totp';
 import type { AuditService } from '../audit/audit.service';
-import { addFailuresSql, secondsLocked, type FailurePolicy } from '../shared/failure-counter';
+import { addFailuresSql, secondsLocked, type FailurePolicy } from '../common/failure-counter';
 import { factorOf } from './mfa-factors';
 
 /** docs/product.md rule 13: 5 failures within 15 minutes lock the factor for 15 minutes. */
-export const MFA_FAILURES: FailurePolicy = { maxFailures: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
+const MFA_FAILURES: FailurePolicy = { maxFailures: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
 
 const COLUMNS = { count: 'failedAttempts', windowStart: 'failureWindowStart', lockedUntil: 'lockedUntil' };
 

@@ -14,7 +14,7 @@ export function isOptOutEffective(optOut: boolean, until: Date | null, now: Date
 }
 
 /**
- * PRODUCT.md rules 9-10: an enforcing org challenges every member with a factor and makes the
+ * docs/product.md rules 9-10: an enforcing org challenges every member with a factor and makes the
  * others enroll, except effective opt-outs. A member who enrolled voluntarily in a
  * non-enforcing org is still asked for the code (the factor protects the account).
  */

@@ -13,14 +13,14 @@ import type { AuthService, SignInOutcome } from '../auth/auth.service';
 import type { NotificationService } from '../notifications/notification.service';
 import type { SessionService } from '../auth/session.service';
 import { requireAdmin, requireOwnSession, requireSession } from '../access/access-guards';
-import { requestLoader } from '../shared/loaders';
-import { loadCurrentOrg, loadMember } from '../shared/tenancy';
+import { requestLoader } from '../common/loaders';
+import { loadCurrentOrg, loadMember } from '../common/tenancy';
 import { AttemptRefused, MfaAttempts, secretContext } from './mfa-attempts';
 import { deleteFactorAndCodes, factorOf, replaceRecoveryCodes, unusedRecoveryCodes } from './mfa-factors';
 import { isOptOutEffective } from './mfa-policy';
 
 /** docs/product.md rule 14. */
-export const MFA_TEMP_SECRET_TTL_MS = 10 * 60 * 1000;
+const MFA_TEMP_SECRET_TTL_MS = 10 * 60 * 1000;
 
 export interface MfaTempSecret {
   /** Base32; shown this once. */

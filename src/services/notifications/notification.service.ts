@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../context';
 import { NotificationOutbox } from '../../entities';
 
-/** Security notifications a mailer delivers (PRODUCT.md rule 16b). */
+/** Security notifications a mailer delivers (docs/product.md rule 16b). */
 export type SecurityNotice = 'mfa_reset' | 'mfa_opt_out_granted' | 'mfa_opt_out_expired' | 'mfa_recovery_code_used' | 'mfa_factor_added';
 
 /**

@@ -5,8 +5,8 @@ import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey, type SeekPosition } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
 import { requireAdmin } from '../access/access-guards';
-import { PAGE_LIMITS, pageSize } from '../shared/paging';
-import { loadRole, sessionOrgId } from '../shared/tenancy';
+import { PAGE_LIMITS, pageSize } from '../common/paging';
+import { loadRole, sessionOrgId } from '../common/tenancy';
 
 export interface FeedArgs {
   roleId: number;

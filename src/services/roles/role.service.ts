@@ -6,9 +6,9 @@ import { lockRow } from '../../db/locks';
 import { withTransaction } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { requireAdmin } from '../access/access-guards';
-import { PAGE_LIMITS } from '../shared/paging';
-import { listNamedSets, loadMember, sessionOrgId } from '../shared/tenancy';
-import { cleanName } from '../shared/validation';
+import { PAGE_LIMITS } from '../common/paging';
+import { listNamedSets, loadMember, sessionOrgId } from '../common/tenancy';
+import { cleanName } from '../common/validation';
 
 type Named = { id: number; name: string };
 

@@ -16,11 +16,6 @@ export function parseId(value: unknown, field: string): number {
   return n;
 }
 
-/** The same, for an optional id (null/undefined stay absent). */
-export function parseOptionalId(value: unknown, field: string): number | undefined {
-  return value === null || value === undefined ? undefined : parseId(value, field);
-}
-
 /**
  * How a caller names a member of the session's org: the numeric user id, or the externalRef
  * (REST `byRef=true`, GraphQL `user(externalRef:)`). The org always comes from the session.
