@@ -1,5 +1,6 @@
 import type { SessionContext } from '../context';
 import type { Membership, Org, User } from '../entities';
+import { flagsOf } from '../services/memberships/membership-fields';
 
 /**
  * Response shaping: entities → the legacy JSON field names. Never a secret (password hash,
@@ -11,15 +12,9 @@ const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toIS
 export function membershipJson(m: Membership) {
   return {
     userId: m.userId,
-    isActive: m.isActive,
-    isAdmin: m.isAdmin,
-    allAccess: m.allAccess,
-    portalAccess: m.portalAccess,
-    mfaOptOut: m.mfaOptOut,
+    ...flagsOf(m),
     mfaOptOutUntil: iso(m.mfaOptOutUntil),
     mfaOptOutReason: m.mfaOptOutReason,
-    excludeFromMembershipCount: m.excludeFromMembershipCount,
-    hasAdvancedPermissions: m.hasAdvancedPermissions,
     version: m.version,
     updatedAt: iso(m.updatedAt),
   };
