@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'web/dist/**',
+      'web/*.mjs',
       '.test-build/**',
       'node_modules/**',
       'coverage/**',

@@ -60,8 +60,8 @@ if (mariadbAvailable) {
     ...common,
     displayName: 'mariadb',
     testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
-    // The browser test drives the Swagger UI page; the REST handlers it reaches are tested on
-    // MariaDB by the rest-*.test.ts files, so a second browser run adds nothing.
+    // The Swagger UI browser test: the REST handlers it reaches are tested on MariaDB by the
+    // rest-*.test.ts files, and console.test.ts walks the Swagger page on MariaDB too.
     testPathIgnorePatterns: ['/node_modules/', '/test/e2e/swagger-ui\\.test\\.ts$'],
     setupFiles: ['reflect-metadata', '<rootDir>/test/setup/mariadb.env.js'],
     globalSetup: '<rootDir>/test/setup/mariadb.global-setup.ts',
@@ -71,6 +71,8 @@ if (mariadbAvailable) {
 
 module.exports = {
   projects,
+  // Once per run, before the projects' own setups: the console bundles the browser tests load.
+  globalSetup: '<rootDir>/test/setup/console.global-setup.ts',
   // testTimeout is a global option: inside a project entry jest ignores it.
   testTimeout: 60_000,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,

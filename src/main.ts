@@ -25,8 +25,11 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Gatehouse is running (${config.env}, ${config.database.kind}).`,
+    `  Console:    ${server.url}/admin/   (User Management, Admin Overview)`,
     `  GraphQL:    ${server.url}/graphql`,
-    config.graphqlIntrospection ? `  Sandbox:    ${server.url}/graphql  (open in a browser)` : '  Sandbox:    off (production)',
+    config.graphqlIntrospection
+      ? `  GraphiQL:   ${server.url}/graphiql/   (offline IDE)   Sandbox: ${server.url}/graphql in a browser (online)`
+      : '  GraphiQL:   off (production)   Sandbox: off',
     `  Swagger UI: ${server.url}/docs`,
     `  Health:     ${server.url}/health   Ready: ${server.url}/ready`,
   ];

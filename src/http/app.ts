@@ -13,6 +13,7 @@ import { mountHealth } from './health';
 import { securityHeaders } from './security-headers';
 import { mountRest } from '../rest';
 import { BODY_LIMIT } from './body-limit';
+import { mountConsole } from './console';
 
 export interface AppParts {
   config: AppConfig;
@@ -47,7 +48,13 @@ export function createExpressApp(parts: AppParts): Express {
       },
     }),
   );
-  app.use(securityHeaders({ landingPage: config.graphqlIntrospection, landingPath: '/graphql' }));
+  app.use(
+    securityHeaders({
+      landingPage: config.graphqlIntrospection,
+      landingPath: '/graphql',
+      graphiqlPath: config.graphqlIntrospection ? '/graphiql' : undefined,
+    }),
+  );
   mountHealth(app, dataSource, parts.isDraining);
   // Draining (SIGTERM): in-flight requests finish; new ones are refused and the client is told
   // to reconnect elsewhere (a load balancer also sees /ready answer 503).
@@ -72,6 +79,7 @@ export function createExpressApp(parts: AppParts): Express {
   );
 
   mountRest(app, { contextOf, services, log });
+  mountConsole(app, { graphiql: config.graphqlIntrospection });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'NOT_FOUND', message: 'No such path.' });

@@ -46,6 +46,25 @@ const LANDING_PAGE_CSP: Directives = {
   'connect-src': ["'self'", 'https://*.apollographql.com'],
 };
 
+/**
+ * GraphiQL at /graphiql/ (development only): the strict policy plus what its Monaco editor needs,
+ * each checked in Chromium with the network cut off (test/e2e/console.test.ts fails on any CSP
+ * report in the page's console):
+ * - worker-src 'self': Monaco runs its editor, JSON and GraphQL language services in web
+ *   workers, bundled by Vite as files under /graphiql/assets/ (never blob: URLs);
+ * - font-src data:: the graphiql package's CSS embeds its fonts (Fira Code, Monaco's codicons)
+ *   as data: URLs, so no font is fetched from anywhere;
+ * - style-src 'unsafe-inline': Monaco writes <style> elements and style="" attributes in the
+ *   HTML it renders (about 70 CSP reports per page load without it; a known Monaco limit).
+ *   Styles only: script-src stays 'self', so no injected script can run here either.
+ */
+const GRAPHIQL_CSP: Directives = {
+  ...STRICT_CSP,
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'font-src': ["'self'", 'data:'],
+  'worker-src': ["'self'"],
+};
+
 function helmetWith(directives: Directives): RequestHandler {
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives },
@@ -60,12 +79,15 @@ function helmetWith(directives: Directives): RequestHandler {
  * browser cache keeps an answer that may hold a token or personal data (static assets override
  * it). The landing-page policy is used only where the landing page can be served.
  */
-export function securityHeaders(opts: { landingPage: boolean; landingPath: string }): RequestHandler {
+export function securityHeaders(opts: { landingPage: boolean; landingPath: string; graphiqlPath?: string }): RequestHandler {
   const strict = helmetWith(STRICT_CSP);
   const landing = helmetWith(LANDING_PAGE_CSP);
+  const graphiql = helmetWith(GRAPHIQL_CSP);
+  const ide = opts.graphiqlPath;
   return (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     const isLanding = opts.landingPage && req.method === 'GET' && req.path === opts.landingPath;
-    (isLanding ? landing : strict)(req, res, next);
+    const isIde = !!ide && (req.path === ide || req.path.startsWith(`${ide}/`));
+    (isLanding ? landing : isIde ? graphiql : strict)(req, res, next);
   };
 }

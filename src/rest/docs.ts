@@ -7,20 +7,64 @@ import type { RestRoute } from './router';
 const SWAGGER_DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const SWAGGER_ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png']);
 
+/** The sessionStorage key the admin console (web/src/api/session-storage.ts) keeps its token under. */
+const SESSION_TOKEN_KEY = 'gatehouse.session.token';
+
 /**
  * The Swagger UI initializer, served as a file (/docs/swagger-init.js) so the page has no
  * inline script and a strict Content-Security-Policy (script-src 'self') applies.
+ * The bearer token lives for this browser tab only: not Swagger UI's persistAuthorization (that
+ * is localStorage, kept after the tab closes) but sessionStorage, under the key the console uses.
+ * So the console's Swagger Docs tile opens this page already authorized (preauthorize), and a
+ * token typed into Authorize survives a reload of the tab, never the tab itself.
  */
 const INITIALIZER = `window.addEventListener('load', function () {
+  var KEY = ${JSON.stringify(SESSION_TOKEN_KEY)};
+  var store = window.sessionStorage;
+  // Mirrors Authorize / Logout of the bearer scheme into sessionStorage (Swagger UI's own wrapActions hook).
+  function tabOnlyToken() {
+    return {
+      statePlugins: {
+        auth: {
+          wrapActions: {
+            authorize: function (original) {
+              return function (payload) {
+                var bearer = payload && payload.bearerAuth && payload.bearerAuth.value;
+                if (typeof bearer === 'string' && bearer) {
+                  store.setItem(KEY, bearer);
+                }
+                return original(payload);
+              };
+            },
+            logout: function (original) {
+              return function (names) {
+                if (!names || names.indexOf('bearerAuth') !== -1) {
+                  store.removeItem(KEY);
+                }
+                return original(names);
+              };
+            },
+          },
+        },
+      },
+    };
+  }
   window.ui = SwaggerUIBundle({
     url: '/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,
-    persistAuthorization: true,
+    persistAuthorization: false,
     displayRequestDuration: true,
     presets: [SwaggerUIBundle.presets.apis],
+    plugins: [tabOnlyToken],
     layout: 'BaseLayout',
+    onComplete: function () {
+      var token = store.getItem(KEY);
+      if (token) {
+        window.ui.preauthorizeApiKey('bearerAuth', token);
+      }
+    },
   });
 });
 `;

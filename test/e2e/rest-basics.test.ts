@@ -43,7 +43,6 @@ describe(`REST shim: transport rules (${testDbKind()})`, () => {
   it('a mutation path answers 405 with Allow to GET, and X-HTTP-Method-Override is ignored', async () => {
     for (const [path, allow] of [
       [`/user/users/${member.user.id}/membership`, 'PUT'],
-      ['/user/org/mfa', 'PUT'],
       ['/user/users/mfa/reset', 'PUT'],
       ['/user/users/mfa/generateTempSecret', 'POST'],
       ['/user/users/mfa/validateCode', 'POST'],
@@ -54,8 +53,11 @@ describe(`REST shim: transport rules (${testDbKind()})`, () => {
       expect(r.body.error).toBe('METHOD_NOT_ALLOWED');
     }
     const before = await app.ds.query('SELECT COUNT(*) AS n FROM audit_events');
-    const o = await admin.http('GET', `/user/org/mfa`, { headers: { 'X-HTTP-Method-Override': 'PUT' } });
+    const o = await admin.http('GET', `/user/users/mfa/reset`, { headers: { 'X-HTTP-Method-Override': 'PUT' } });
     expect(o.status).toBe(405);
+    const d = await admin.http('DELETE', `/user/org/mfa`, { headers: { 'X-HTTP-Method-Override': 'PUT' } });
+    expect(d.status).toBe(405);
+    expect(d.headers.get('allow')).toBe('GET, PUT');
     const p = await admin.http('POST', `/user/users/${member.user.id}`, {
       body: {},
       headers: { 'X-HTTP-Method-Override': 'DELETE' },

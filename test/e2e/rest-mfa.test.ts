@@ -167,4 +167,29 @@ describeWithTools(['oathtool'], `REST MFA and org MFA paths (${testDbKind()})`, 
     expect((await call(null, 'PUT', ORG_MFA, { enabled: false })).status).toBe(401);
     expect((await call(a, 'PUT', ORG_MFA, { enabled: false })).body).toEqual({ enabled: false });
   });
+
+  it('GET /user/org/mfa reads the setting (admin only, like the PUT; audited refusal; no query parameters)', async () => {
+    const o = await createOrg(app, { mfaRequired: false });
+    const a = await asAdmin(app, o);
+    const m = await asMember(app, o);
+    expect((await call(a, 'GET', ORG_MFA)).body).toEqual({ enabled: false });
+    await call(a, 'PUT', ORG_MFA, { enabled: true });
+    const on = await call(a, 'GET', ORG_MFA);
+    expect(on.status).toBe(200);
+    expect(on.body).toEqual({ enabled: true });
+    // Another org's setting is its own.
+    expect((await call(admin, 'GET', ORG_MFA)).body).toEqual({
+      enabled: Boolean((await app.ds.query('SELECT mfaRequired FROM orgs WHERE id = ?', [org.id]))[0].mfaRequired),
+    });
+    const refused = await call(m, 'GET', ORG_MFA);
+    expect(refused.status).toBe(403);
+    const denied = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE actorUserId = ? AND outcome = 'FORBIDDEN'", [
+      m.user.id,
+    ]);
+    expect(Number(denied[0].n)).toBe(1);
+    expect((await call(null, 'GET', ORG_MFA)).status).toBe(401);
+    const bad = await app.http('GET', `${ORG_MFA}?enabled=true`, { token: a.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('enabled');
+  });
 });

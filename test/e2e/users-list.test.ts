@@ -179,6 +179,17 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
       a: people[1].membership.id,
       b: people[2].membership.id,
     });
+    // Portal URL Access for two members, advanced permissions for two (one of them inactive).
+    await sql('UPDATE memberships SET portalAccess = :t WHERE id IN (:a, :b)', {
+      t: true,
+      a: people[0].membership.id,
+      b: people[5].membership.id,
+    });
+    await sql('UPDATE memberships SET hasAdvancedPermissions = :t WHERE id IN (:a, :b)', {
+      t: true,
+      a: people[6].membership.id,
+      b: people[9].membership.id,
+    });
     for (const [i, confirmed] of [
       [3, true],
       [5, true],
@@ -210,6 +221,10 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
       [{ mfaOptOut: true }, idsOf((i) => i === 1 || i === 2)],
       [{ mfaEnrolled: true }, idsOf((i) => i === 3 || i === 5)],
       [{ excludeFromMembershipCount: true }, idsOf((i) => i === 7)],
+      [{ portalAccess: true }, idsOf((i) => i === 0 || i === 5)],
+      [{ hasAdvancedPermissions: true }, idsOf((i) => i === 6 || i === 9)],
+      [{ hasAdvancedPermissions: true, isActive: false }, idsOf((i) => i === 9)],
+      [{ portalAccess: true, allAccess: true }, idsOf((i) => i === 0)],
       [{ roleId: role }, idsOf((i) => i === 0 || i === 9)],
       [{ groupId: group }, idsOf((i) => i === 2 || i === 8)],
       [{ isActive: true, allAccess: true }, [String(admin.user.id), ...idsOf((i) => i % 3 === 0 && i % 5 !== 4)]],
@@ -332,6 +347,8 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     }
     expect(errorCode(await member.gql(PAGE, { filter: { mfaOptOut: true } }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql(PAGE, { filter: { isActive: true } }))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql(PAGE, { filter: { portalAccess: true } }))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql(PAGE, { filter: { hasAdvancedPermissions: false } }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql(PAGE, { orderBy: { field: 'EMAIL', direction: 'ASC' } }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql(PAGE, { orderBy: { field: 'LAST_LOGIN_AT', direction: 'DESC' } }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql(PAGE_WITH_COUNT, { filter: { isAdmin: true } }))).toBe('FORBIDDEN');

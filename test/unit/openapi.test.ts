@@ -1,5 +1,5 @@
 import { openApiDocument } from '../../src/rest/openapi/document';
-import { SEED_MEMBERSHIP_EXAMPLE } from '../../src/rest/openapi/components';
+import { ID_PLACEHOLDER } from '../../src/rest/openapi/components';
 import { REST_ROUTES } from '../../src/rest/routes';
 import { ResponseChecker, validateOpenApi } from '../support/openapi';
 
@@ -31,20 +31,24 @@ describe('the OpenAPI document of the REST shim', () => {
     expect(documented).toEqual(served);
   });
 
-  it('has the legacy summaries and the seed example body', () => {
+  it('has the legacy summaries, the opt-out alone as the example body, and a placeholder id that fails its pattern', () => {
     expect(doc.paths['/user/users/me'].get.summary).toBe('who am i?');
     expect(doc.paths['/user/users/{id}/membership'].put.summary).toBe('update a users membership');
     expect(doc.paths['/user/users/{id}'].get.summary).toBe('load a user');
     const body = doc.paths['/user/users/{id}/membership'].put.requestBody.content['application/json'];
-    expect(body.example).toEqual({
-      isActive: true,
-      isAdmin: false,
-      allAccess: true,
-      mfaOptOut: true,
-      excludeFromMembershipCount: false,
-      hasAdvancedPermissions: false,
-    });
-    expect(body.example).toEqual(SEED_MEMBERSHIP_EXAMPLE);
+    // Running the example untrimmed changes only the opt-out; the other flags stay documented.
+    expect(body.example).toEqual({ mfaOptOut: true });
+    expect(Object.keys(doc.components.schemas.MembershipUpdate.properties)).toEqual(
+      expect.arrayContaining(['isActive', 'isAdmin', 'allAccess', 'excludeFromMembershipCount', 'hasAdvancedPermissions', 'portalAccess']),
+    );
+    expect(doc.components.schemas.MembershipUpdate.example).toEqual({ mfaOptOut: true });
+    for (const p of ['/user/users/{id}', '/user/users/{id}/membership']) {
+      const id = doc.paths[p].parameters.find((x: { name: string }) => x.name === 'id');
+      expect(id.example).toBe(ID_PLACEHOLDER);
+      expect(new RegExp(id.schema.pattern).test(ID_PLACEHOLDER)).toBe(false);
+      expect(new RegExp(id.schema.pattern).test('42')).toBe(true);
+      expect(new RegExp(id.schema.pattern).test('ext ref-7')).toBe(true);
+    }
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

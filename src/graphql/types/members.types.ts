@@ -41,6 +41,12 @@ export class UserFilter {
   @Field(() => Boolean, { nullable: true })
   excludeFromMembershipCount?: boolean | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'Portal URL Access.' })
+  portalAccess?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Advanced permissions.' })
+  hasAdvancedPermissions?: boolean | null;
+
   @Field(() => ID, { nullable: true, description: 'Currently holds this role.' })
   roleId?: string | null;
 

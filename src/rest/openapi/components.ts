@@ -7,15 +7,21 @@
 
 export type Json = Record<string, unknown>;
 
-/** The seed article's "Example Value" of PUT /user/users/{id}/membership, verbatim. */
-export const SEED_MEMBERSHIP_EXAMPLE = {
-  isActive: true,
-  isAdmin: false,
-  allAccess: true,
-  mfaOptOut: true,
-  excludeFromMembershipCount: false,
-  hasAdvancedPermissions: false,
-};
+/**
+ * The example body of PUT /user/users/{id}/membership: the seed article's step 6 result, the
+ * opt-out alone. Its "Example Value" listed six flags (isActive, isAdmin, allAccess, ...) and an
+ * admin who ran it untrimmed granted All Data Access; the other fields stay documented in the
+ * MembershipUpdate schema.
+ */
+export const MEMBERSHIP_EXAMPLE = { mfaOptOut: true };
+
+/**
+ * The example of a `{id}` path parameter: Swagger UI pre-fills it in "Try it out". Not a real
+ * id (the old `42` edited whoever user 42 was): the parameter's pattern fails it in Swagger UI
+ * (Execute refuses to send it), and the server answers 400 for it (not a number; with
+ * byRef=true, no externalRef has angle brackets: 404).
+ */
+export const ID_PLACEHOLDER = '<user id>';
 
 export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
@@ -77,9 +83,9 @@ export const idParam: Json = {
   name: 'id',
   in: 'path',
   required: true,
-  description: 'The numeric user id, or the externalRef when byRef=true.',
-  schema: { type: 'string' },
-  example: '42',
+  description: 'The numeric user id (User Management shows it in the address of the Edit User page), or the externalRef when byRef=true.',
+  schema: { type: 'string', pattern: '^[^<>]+$' },
+  example: ID_PLACEHOLDER,
 };
 export const ifMatchParam: Json = {
   name: 'If-Match',
@@ -186,7 +192,7 @@ export const schemas: Record<string, Json> = {
     {
       description:
         'A partial update: send only the fields to change; the others stay as they are. An unknown field or a value of the wrong type is a 400 naming the field. Sending the current values changes nothing and records nothing.',
-      example: SEED_MEMBERSHIP_EXAMPLE,
+      example: MEMBERSHIP_EXAMPLE,
     },
   ),
   User: object(

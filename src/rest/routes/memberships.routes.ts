@@ -5,11 +5,11 @@ import {
   idParam,
   ifMatchParam,
   jsonRequest,
+  MEMBERSHIP_EXAMPLE,
   ok,
   ref,
-  SEED_MEMBERSHIP_EXAMPLE,
 } from '../openapi/components';
-import { bodyObject, ifMatchVersion, userRefOf, withLegacyFieldNames } from '../parse';
+import { bodyObject, ifMatchVersion, queryParams, userRefOf, withLegacyFieldNames } from '../parse';
 import { membershipJson } from '../present';
 import type { RestRoute } from '../router';
 
@@ -26,7 +26,7 @@ export const membershipRoutes: RestRoute[] = [
       description:
         'Partial update of the Account Status flags (admin). Send only what changes: `{"mfaOptOut": true}` opts the user out of the org-level MFA enforcement and changes nothing else. The same body twice changes (and audits) nothing the second time. An admin cannot change their own isAdmin, isActive or mfaOptOut; the last active admin stays; isAdmin and hasAdvancedPermissions are never both true; enabling a member needs a free seat. Returns the membership after the change; its `version` (also the ETag) can be sent back in If-Match.',
       parameters: [idParam, byRefParam, ifMatchParam],
-      requestBody: jsonRequest('MembershipUpdate', true, SEED_MEMBERSHIP_EXAMPLE),
+      requestBody: jsonRequest('MembershipUpdate', true, MEMBERSHIP_EXAMPLE),
       responses: {
         '200': {
           ...ok('The membership after the change.', ref('Membership')),
@@ -43,6 +43,22 @@ export const membershipRoutes: RestRoute[] = [
       const m = await withLegacyFieldNames(services.membership.updateMembership(ctx, ref, req.body ?? null, version), { input: 'body' });
       res.set('ETag', `"${m.version}"`);
       return membershipJson(m);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/user/org/mfa',
+    access: 'ADMIN',
+    doc: {
+      tags: ['org'],
+      operationId: 'getOrgMfaRequired',
+      summary: 'Read the Enforce org-level MFA setting',
+      description: 'Whether the org enforces MFA for every member not opted out (admin, like the PUT).',
+      responses: { '200': ok('The setting.', ref('OrgMfa')), ...errors(400, 403) },
+    },
+    handle: async (services, ctx, req) => {
+      queryParams(req, []);
+      return { enabled: await services.membership.orgMfaRequired(ctx) };
     },
   },
   {

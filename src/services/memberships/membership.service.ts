@@ -31,6 +31,7 @@ export interface MfaExemptionRow {
 const MEMBERSHIP_UPDATE_ACTION = 'membership.update';
 const ORG_SET_MFA_REQUIRED_ACTION = 'org.set_mfa_required';
 const MFA_EXEMPTIONS_ACTION = 'membership.list_mfa_exemptions';
+const ORG_READ_MFA_REQUIRED_ACTION = 'org.read_mfa_required';
 
 /** The stored columns an update may write (the flags plus the opt-out bookkeeping). */
 const COLUMNS = [...MEMBERSHIP_FLAGS, 'mfaOptOutUntil', 'mfaOptOutReason', 'mfaOptOutAt', 'mfaOptOutByUserId'] as const;
@@ -269,6 +270,15 @@ export class MembershipService {
       }
       return loadCurrentOrg(tx as SessionContext);
     });
+  }
+
+  /**
+   * The org's "Enforce org-level MFA" setting (REST `GET /user/org/mfa`). Admin only, the same
+   * access as changing it (refusals audited).
+   */
+  async orgMfaRequired(ctx: RequestContext): Promise<boolean> {
+    const s = await requireAdmin(ctx, this.audit, ORG_READ_MFA_REQUIRED_ACTION);
+    return (await loadCurrentOrg(s)).mfaRequired;
   }
 
   /**

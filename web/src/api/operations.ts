@@ -1,0 +1,521 @@
+/**
+ * Every GraphQL document the console sends, with its result and variable types. The console
+ * imports operations from here only, so a change of the API's shapes (mutation inputs and
+ * payloads, connections, invitations) is one edit in this file, and `tsc -p web` then points
+ * at every screen that must follow. The types mirror schema.graphql at the repository root.
+ */
+import { gql, type TypedDocumentNode } from '@apollo/client';
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shapes                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+type SignInStatus = 'SIGNED_IN' | 'MFA_REQUIRED' | 'MFA_ENROLLMENT_REQUIRED';
+type SessionKind = 'FULL' | 'MFA_CHALLENGE' | 'MFA_ENROLLMENT';
+
+export interface SignInResult {
+  status: SignInStatus;
+  token: string;
+  expiresAt: string;
+}
+
+export interface PersonName {
+  id: string;
+  firstName: string;
+  lastName: string;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface MembershipFlags {
+  id: string;
+  userId: string;
+  isActive: boolean;
+  isAdmin: boolean;
+  allAccess: boolean;
+  portalAccess: boolean;
+  hasAdvancedPermissions: boolean;
+  excludeFromMembershipCount: boolean;
+  mfaOptOut: boolean;
+  mfaOptOutUntil: string | null;
+  mfaOptOutReason: string | null;
+  version: number;
+}
+
+/** The UserFilter input (every field admin-only). */
+export interface UserFilter {
+  isActive?: boolean;
+  isAdmin?: boolean;
+  allAccess?: boolean;
+  portalAccess?: boolean;
+  hasAdvancedPermissions?: boolean;
+  mfaOptOut?: boolean;
+  mfaEnrolled?: boolean;
+  roleId?: string;
+  groupId?: string;
+}
+
+export interface MembershipChanges {
+  isActive?: boolean;
+  isAdmin?: boolean;
+  allAccess?: boolean;
+  portalAccess?: boolean;
+  hasAdvancedPermissions?: boolean;
+  mfaOptOut?: boolean;
+  mfaOptOutUntil?: string | null;
+  mfaOptOutReason?: string | null;
+}
+
+export interface ProfileChanges {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  language?: string;
+}
+
+export interface NewUser {
+  firstName: string;
+  lastName: string;
+  email: string;
+  isAdmin?: boolean;
+  allAccess?: boolean;
+  portalAccess?: boolean;
+  language?: string;
+}
+
+/** Selections several documents share (plain text spliced into the documents). */
+const SESSION_FIELDS = 'status token expiresAt';
+const PERSON_FIELDS = 'id firstName lastName';
+const PAGE_INFO_FIELDS = 'pageInfo { hasNextPage endCursor }';
+
+/* ------------------------------------------------------------------------------------------ */
+/* Signing in and out                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+export const SIGN_IN: TypedDocumentNode<{ signIn: SignInResult }, { orgSlug: string; email: string; password: string }> = gql`
+  mutation ConsoleSignIn($orgSlug: String!, $email: String!, $password: String!) {
+    signIn(orgSlug: $orgSlug, email: $email, password: $password) {
+      ${SESSION_FIELDS}
+    }
+  }
+`;
+
+export const VERIFY_MFA: TypedDocumentNode<{ verifyMfa: SignInResult }, { code: string }> = gql`
+  mutation ConsoleVerifyMfa($code: String!) {
+    verifyMfa(code: $code) {
+      ${SESSION_FIELDS}
+    }
+  }
+`;
+
+export interface MfaTempSecret {
+  secret: string;
+  otpauthUri: string;
+  qrCodeDataUrl: string;
+  expiresAt: string;
+}
+
+export const GENERATE_MFA_SECRET: TypedDocumentNode<{ generateMfaTempSecret: MfaTempSecret }, Record<string, never>> = gql`
+  mutation ConsoleGenerateMfaTempSecret {
+    generateMfaTempSecret {
+      secret
+      otpauthUri
+      qrCodeDataUrl
+      expiresAt
+    }
+  }
+`;
+
+export const VALIDATE_MFA_CODE: TypedDocumentNode<
+  { validateMfaCode: { recoveryCodes: string[]; session: SignInResult | null } },
+  { code: string }
+> = gql`
+  mutation ConsoleValidateMfaCode($code: String!) {
+    validateMfaCode(code: $code) {
+      recoveryCodes
+      session {
+        ${SESSION_FIELDS}
+      }
+    }
+  }
+`;
+
+export const SIGN_OUT: TypedDocumentNode<{ signOut: boolean }, Record<string, never>> = gql`
+  mutation ConsoleSignOut {
+    signOut
+  }
+`;
+
+export const ACTIVATE_ACCOUNT: TypedDocumentNode<{ activateAccount: boolean }, { token: string; password: string }> = gql`
+  mutation ConsoleActivateAccount($token: String!, $password: String!) {
+    activateAccount(token: $token, password: $password)
+  }
+`;
+
+export interface Me {
+  sessionKind: SessionKind;
+  expiresAt: string;
+  user: PersonName & { email: string };
+  org: { id: number; name: string; slug: string; mfaRequired: boolean };
+  membership: { id: string; isAdmin: boolean; isActive: boolean };
+  impersonator: PersonName | null;
+}
+
+export const ME: TypedDocumentNode<{ me: Me }, Record<string, never>> = gql`
+  query ConsoleMe {
+    me {
+      sessionKind
+      expiresAt
+      user {
+        id
+        firstName
+        lastName
+        email
+      }
+      org {
+        id
+        name
+        slug
+        mfaRequired
+      }
+      membership {
+        id
+        isAdmin
+        isActive
+      }
+      impersonator {
+        ${PERSON_FIELDS}
+      }
+    }
+  }
+`;
+
+/* ------------------------------------------------------------------------------------------ */
+/* User Management                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+export interface UserCounts {
+  licensedSeats: number | null;
+  enabled: number;
+  inactive: number;
+  countedTowardSeats: number;
+}
+
+export const USER_COUNTS: TypedDocumentNode<{ userCounts: UserCounts }, Record<string, never>> = gql`
+  query ConsoleUserCounts {
+    userCounts {
+      licensedSeats
+      enabled
+      inactive
+      countedTowardSeats
+    }
+  }
+`;
+
+export interface MemberRow extends PersonName {
+  email: string;
+  lastLoginAt: string | null;
+  mfaEnrolled: boolean;
+  membership: { id: string; isAdmin: boolean; isActive: boolean; mfaOptOut: boolean };
+}
+
+export interface MembersVars {
+  search?: string | null;
+  filter?: UserFilter | null;
+  first?: number;
+  after?: string | null;
+}
+
+/** The member list as an admin sees it. */
+export const MEMBERS: TypedDocumentNode<{ users: { nodes: MemberRow[]; pageInfo: PageInfo } }, MembersVars> = gql`
+  query ConsoleMembers($search: String, $filter: UserFilter, $first: Int, $after: String) {
+    users(search: $search, filter: $filter, first: $first, after: $after) {
+      nodes {
+        id
+        firstName
+        lastName
+        email
+        lastLoginAt
+        mfaEnrolled
+        membership {
+          id
+          isAdmin
+          isActive
+          mfaOptOut
+        }
+      }
+      ${PAGE_INFO_FIELDS}
+    }
+  }
+`;
+
+/** The member list as any member sees it: names only (the API refuses the rest to non-admins). */
+export const MEMBER_NAMES: TypedDocumentNode<{ users: { nodes: PersonName[]; pageInfo: PageInfo } }, Omit<MembersVars, 'filter'>> = gql`
+  query ConsoleMemberNames($search: String, $first: Int, $after: String) {
+    users(search: $search, first: $first, after: $after) {
+      nodes {
+        ${PERSON_FIELDS}
+      }
+      ${PAGE_INFO_FIELDS}
+    }
+  }
+`;
+
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export const ROLES_AND_GROUPS: TypedDocumentNode<{ roles: Named[]; userGroups: Named[] }, Record<string, never>> = gql`
+  query ConsoleRolesAndGroups {
+    roles {
+      id
+      name
+    }
+    userGroups {
+      id
+      name
+    }
+  }
+`;
+
+export interface CreatedUser {
+  user: PersonName & { email: string };
+  activation: { token: string; expiresAt: string } | null;
+}
+
+export const CREATE_USER: TypedDocumentNode<{ createUser: CreatedUser }, { input: NewUser }> = gql`
+  mutation ConsoleCreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      user {
+        id
+        firstName
+        lastName
+        email
+      }
+      activation {
+        token
+        expiresAt
+      }
+    }
+  }
+`;
+
+export interface ImpersonationResult {
+  token: string;
+  expiresAt: string;
+  user: PersonName;
+}
+
+export const IMPERSONATE: TypedDocumentNode<{ impersonate: ImpersonationResult }, { userId: string }> = gql`
+  mutation ConsoleImpersonate($userId: ID!) {
+    impersonate(userId: $userId) {
+      token
+      expiresAt
+      user {
+        ${PERSON_FIELDS}
+      }
+    }
+  }
+`;
+
+export const STOP_IMPERSONATING: TypedDocumentNode<{ stopImpersonating: boolean }, Record<string, never>> = gql`
+  mutation ConsoleStopImpersonating {
+    stopImpersonating
+  }
+`;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Edit User                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+export interface EditableUser extends PersonName {
+  email: string;
+  language: string;
+  lastLoginAt: string | null;
+  mfaEnrolled: boolean;
+  membership: MembershipFlags;
+}
+
+const MEMBERSHIP_FIELDS = `
+  id
+  userId
+  isActive
+  isAdmin
+  allAccess
+  portalAccess
+  hasAdvancedPermissions
+  excludeFromMembershipCount
+  mfaOptOut
+  mfaOptOutUntil
+  mfaOptOutReason
+  version
+`;
+
+export const EDIT_USER: TypedDocumentNode<{ user: EditableUser }, { id: string }> = gql`
+  query ConsoleEditUser($id: ID!) {
+    user(id: $id) {
+      id
+      firstName
+      lastName
+      email
+      language
+      lastLoginAt
+      mfaEnrolled
+      membership {
+        ${MEMBERSHIP_FIELDS}
+      }
+    }
+  }
+`;
+
+export const UPDATE_USER: TypedDocumentNode<
+  { updateUser: PersonName & { email: string; language: string } },
+  { userId: string; input: ProfileChanges }
+> = gql`
+  mutation ConsoleUpdateUser($userId: ID!, $input: UpdateUserInput!) {
+    updateUser(userId: $userId, input: $input) {
+      id
+      firstName
+      lastName
+      email
+      language
+    }
+  }
+`;
+
+export const UPDATE_MEMBERSHIP: TypedDocumentNode<
+  { updateMembership: MembershipFlags },
+  { userId: string; input: MembershipChanges; version?: number }
+> = gql`
+  mutation ConsoleUpdateMembership($userId: ID!, $input: UpdateMembershipInput!, $version: Int) {
+    updateMembership(userId: $userId, input: $input, version: $version) {
+      ${MEMBERSHIP_FIELDS}
+    }
+  }
+`;
+
+export const RESET_MFA: TypedDocumentNode<{ resetMfa: boolean }, { userId: string }> = gql`
+  mutation ConsoleResetMfa($userId: ID!) {
+    resetMfa(userId: $userId)
+  }
+`;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Admin Overview                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+export interface MfaExemption {
+  user: PersonName;
+  since: string | null;
+  until: string | null;
+  reason: string | null;
+  effective: boolean;
+  grantedBy: PersonName | null;
+}
+
+export const ORG_MFA: TypedDocumentNode<
+  { me: { org: { id: number; mfaRequired: boolean } }; mfaExemptions: MfaExemption[] },
+  Record<string, never>
+> = gql`
+  query ConsoleOrgMfa {
+    me {
+      org {
+        id
+        mfaRequired
+      }
+    }
+    mfaExemptions {
+      user {
+        ${PERSON_FIELDS}
+      }
+      since
+      until
+      reason
+      effective
+      grantedBy {
+        ${PERSON_FIELDS}
+      }
+    }
+  }
+`;
+
+export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<{ setOrgMfaRequired: { id: number; mfaRequired: boolean } }, { required: boolean }> =
+  gql`
+    mutation ConsoleSetOrgMfaRequired($required: Boolean!) {
+      setOrgMfaRequired(required: $required) {
+        id
+        mfaRequired
+      }
+    }
+  `;
+
+export interface AuditEventFilter {
+  actorId?: string;
+  targetUserId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface AuditEventRow {
+  id: string;
+  at: string;
+  action: string;
+  outcome: string;
+  actorId: string | null;
+  actor: PersonName | null;
+  targetUserId: string | null;
+  target: PersonName | null;
+  impersonator: PersonName | null;
+  changes: Record<string, { before?: unknown; after?: unknown }> | null;
+}
+
+export const AUDIT_EVENTS: TypedDocumentNode<
+  { auditEvents: { nodes: AuditEventRow[]; pageInfo: PageInfo } },
+  { filter?: AuditEventFilter | null; first?: number; after?: string | null }
+> = gql`
+  query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
+    auditEvents(filter: $filter, first: $first, after: $after) {
+      nodes {
+        id
+        at
+        action
+        outcome
+        actorId
+        actor {
+          ${PERSON_FIELDS}
+        }
+        targetUserId
+        target {
+          ${PERSON_FIELDS}
+        }
+        impersonator {
+          ${PERSON_FIELDS}
+        }
+        changes
+      }
+      ${PAGE_INFO_FIELDS}
+    }
+  }
+`;
+
+/* ------------------------------------------------------------------------------------------ */
+/* REST (the one call GraphQL does not carry: a file download)                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** GET /user/users/export.csv with the same search and Active/inactive filter as the list. */
+export function exportCsvUrl(search: string, active: boolean | null): string {
+  const q = new URLSearchParams();
+  if (search.trim()) {
+    q.set('search', search.trim());
+  }
+  if (active !== null) {
+    q.set('active', String(active));
+  }
+  const s = q.toString();
+  return `/user/users/export.csv${s ? `?${s}` : ''}`;
+}
