@@ -122,6 +122,29 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'nonce-/);
   });
 
+  it('GraphiQL (development) gets worker-src and inline styles for Monaco, and only under /graphiql/; the console stays strict', async () => {
+    const ide = await fetch(`${app.url}/graphiql/`);
+    expect(ide.status).toBe(200);
+    const csp = ide.headers.get('content-security-policy')!;
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("font-src 'self' data:");
+    // Scripts stay same-origin only: no inline script, no eval, no CDN.
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect((await fetch(`${app.url}/graphiql`, { redirect: 'manual' })).headers.get('location')).toBe('/graphiql/');
+    for (const path of ['/admin/', '/admin/users/1', '/graphiql-not', '/graphql']) {
+      const res = await fetch(`${app.url}${path}`);
+      expect({ path, csp: res.headers.get('content-security-policy') }).not.toEqual(
+        expect.objectContaining({ csp: expect.stringContaining('worker-src') }),
+      );
+    }
+    // A client-side route of the console is its index page; a missing asset is a 404, not the page.
+    expect(await (await fetch(`${app.url}/admin/users/1`)).text()).toContain('<div id="root">');
+    expect((await fetch(`${app.url}/admin/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${app.url}/admin/assets/missing.js`, { method: 'POST' })).status).toBe(405);
+  });
+
   it('CORS: Apollo Studio may call the API from the browser; other origins get no CORS grant', async () => {
     const preflight = (origin: string): Promise<Response> =>
       fetch(`${app.url}/graphql`, {

@@ -30,6 +30,18 @@ describe(`production mode (${testDbKind()})`, () => {
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
   });
 
+  it('no GraphiQL (404, under the strict CSP); the admin console is served, under the strict CSP', async () => {
+    const ide = await fetch(`${app.url}/graphiql/`);
+    expect(ide.status).toBe(404);
+    expect(ide.headers.get('content-security-policy')).not.toMatch(/unsafe|worker-src/);
+    expect((await fetch(`${app.url}/graphiql/assets/x.js`)).status).toBe(404);
+    const admin = await fetch(`${app.url}/admin/`);
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain('<div id="root">');
+    expect(admin.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+    expect(admin.headers.get('content-security-policy')).not.toMatch(/unsafe|worker-src/);
+  });
+
   it('"Did you mean" suggestions are hidden (fields, arguments, types, input fields)', async () => {
     const cases: Array<[string, RegExp]> = [
       ['{ me { usr { id } } }', /"user"/],

@@ -20,7 +20,7 @@ export function openApiDocument(routes: readonly RestRoute[]): Json {
       title: 'Gatehouse legacy REST API',
       version: '1.0.0',
       description:
-        "The legacy `/user/...` paths, on the same services, rules and audit trail as the GraphQL API at /graphql. Opened from the admin console (/admin/, Admin Overview → Tools → **Swagger Docs**) this page is already authorized with the console's session. Otherwise sign in with the GraphQL `signIn` mutation, then click **Authorize** and paste the token; it is kept for this browser tab only. JSON in and out; errors are `{ \"error\", \"message\", \"field\"? , \"requestId\"? }`.",
+        'The legacy `/user/...` paths, on the same services, rules and audit trail as the GraphQL API at /graphql. Opened from the admin console (/admin/, Admin Overview → Tools → **Swagger Docs**) this page is already authorized with the console\'s session. Otherwise sign in with the GraphQL `signIn` mutation, then click **Authorize** and paste the token; it is kept for this browser tab only. JSON in and out; errors are `{ "error", "message", "field"? , "requestId"? }`.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],

@@ -1,14 +1,4 @@
-import {
-  BODY_ERRORS,
-  byRefParam,
-  errors,
-  idParam,
-  ifMatchParam,
-  jsonRequest,
-  MEMBERSHIP_EXAMPLE,
-  ok,
-  ref,
-} from '../openapi/components';
+import { BODY_ERRORS, byRefParam, errors, idParam, ifMatchParam, jsonRequest, MEMBERSHIP_EXAMPLE, ok, ref } from '../openapi/components';
 import { bodyObject, ifMatchVersion, queryParams, userRefOf, withLegacyFieldNames } from '../parse';
 import { membershipJson } from '../present';
 import type { RestRoute } from '../router';

@@ -27,7 +27,15 @@ export type MemberSortField = (typeof MEMBER_SORT_FIELDS)[number];
 export type SortDirection = 'ASC' | 'DESC';
 
 /** The flags a member list can be filtered on (the keys of MemberFilter that are flags). */
-const FLAG_FILTERS = ['isActive', 'isAdmin', 'allAccess', 'mfaOptOut', 'excludeFromMembershipCount', 'portalAccess', 'hasAdvancedPermissions'] as const;
+const FLAG_FILTERS = [
+  'isActive',
+  'isAdmin',
+  'allAccess',
+  'mfaOptOut',
+  'excludeFromMembershipCount',
+  'portalAccess',
+  'hasAdvancedPermissions',
+] as const;
 
 export type MemberFilter = Partial<Record<(typeof FLAG_FILTERS)[number] | 'mfaEnrolled', boolean | null>> & {
   roleId?: number | null;
