@@ -304,7 +304,15 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     expect(rows.every((r) => r.includes('Valentina Rodriguez'))).toBe(true);
     await page.getByLabel('Action').fill('mfa.reset');
     await until(async () => (await table.locator('tbody tr').count()) === 1, 'the mfa.reset event');
+    await page.getByLabel('Actor').fill('demo');
+    await page.getByRole('list', { name: 'Actor suggestions' }).getByRole('button', { name: 'Demo Admin' }).click();
+    await until(async () => (await table.locator('tbody tr').count()) === 1, 'the mfa.reset event by the demo admin');
     await shot('audit-trail');
+    // Nothing happened after tomorrow.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T00:00`;
+    await page.getByLabel('From').fill(local);
+    await page.getByText('No events match.').waitFor();
   });
 
   it('Swagger Docs tile: /docs opens authorized; the placeholder id is refused; Execute {"mfaOptOut": true} without pasting a token', async () => {
