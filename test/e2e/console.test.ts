@@ -223,6 +223,17 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     const valentina = lines.find((l) => l.startsWith('Valentina,Rodriguez,'))!.split(',');
     expect(valentina[7]).toBe('Yes'); // MFA Opt-Out
     expect(lines.filter((l) => l).length).toBe(1 + 26);
+    // The export follows the list's Active/inactive filter.
+    await page.getByLabel('Active/inactive users').selectOption('inactive');
+    const [inactive] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as CSV' }).click()]);
+    const rows = readFileSync(await inactive.path(), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter((l) => l)
+      .slice(1);
+    expect(rows.length).toBe(2);
+    expect(rows.every((r) => r.split(',')[3] === 'Inactive')).toBe(true);
+    await page.getByLabel('Active/inactive users').selectOption('');
   });
 
   it('Create user: the new member gets an activation link, sets a password and signs in without admin controls', async () => {

@@ -47,17 +47,25 @@ function toUserFilter(f: Filters): UserFilter | null {
 export function UserManagement(props: { isAdmin: boolean; token: string; onImpersonate: (r: ImpersonationResult) => void }) {
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim(), 250);
+  // The filters live here: the CSV export follows the list's search and Active/inactive filter.
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   return (
     <main>
       <div className="title-row">
         <h1>User Management</h1>
-        {props.isAdmin ? <AdminActions token={props.token} search={term} /> : null}
+        {props.isAdmin ? (
+          <AdminActions token={props.token} search={term} active={filters.active ? filters.active === 'active' : null} />
+        ) : null}
       </div>
       <div className="search">
         <label htmlFor="member-search">Search</label>
         <input id="member-search" type="search" value={search} placeholder="Name or email" onChange={(e) => setSearch(e.target.value)} />
       </div>
-      {props.isAdmin ? <AdminList term={term} onImpersonate={props.onImpersonate} /> : <NamesList term={term} />}
+      {props.isAdmin ? (
+        <AdminList term={term} filters={filters} setFilters={setFilters} onImpersonate={props.onImpersonate} />
+      ) : (
+        <NamesList term={term} />
+      )}
     </main>
   );
 }
@@ -78,8 +86,17 @@ function Counts() {
   );
 }
 
-function AdminList({ term, onImpersonate }: { term: string; onImpersonate: (r: ImpersonationResult) => void }) {
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+function AdminList({
+  term,
+  filters,
+  setFilters,
+  onImpersonate,
+}: {
+  term: string;
+  filters: Filters;
+  setFilters: (f: Filters) => void;
+  onImpersonate: (r: ImpersonationResult) => void;
+}) {
   const filter = toUserFilter(filters);
   const pages = useCursorPages(JSON.stringify([term, filter]));
   const lists = useQuery(ROLES_AND_GROUPS);
@@ -211,7 +228,7 @@ function NamesList({ term }: { term: string }) {
   );
 }
 
-function AdminActions({ token, search }: { token: string; search: string }) {
+function AdminActions({ token, search, active }: { token: string; search: string; active: boolean | null }) {
   const [creating, setCreating] = useState(false);
   const [exportError, setExportError] = useState<ShownError | null>(null);
 
@@ -222,7 +239,7 @@ function AdminActions({ token, search }: { token: string; search: string }) {
   const exportCsv = async (): Promise<void> => {
     setExportError(null);
     try {
-      const res = await fetch(exportCsvUrl(search, null), { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(exportCsvUrl(search, active), { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
         setExportError({ code: body.error ?? `HTTP_${res.status}`, message: body.message ?? `The export failed (${res.status}).` });
