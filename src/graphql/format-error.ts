@@ -18,6 +18,18 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 /** graphql-js's own token limit (Apollo parseOptions.maxTokens), reworded like armor's limits. */
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
 
+/**
+ * The input field a request-level error is about, so BAD_USER_INPUT carries `extensions.field` on
+ * this door as on REST: `Field "x" is not defined by type "T"` (an unknown key, whatever its
+ * name, `__proto__` included) or a variable value `at "input.x"`.
+ */
+const UNKNOWN_FIELD = /Field "([^"]{1,64})" is not defined by type/;
+const VALUE_AT = /got invalid value .* at "(?:[^".]+\.)*([^".]{1,64})"/;
+
+function inputField(message: string): string | undefined {
+  return UNKNOWN_FIELD.exec(message)?.[1] ?? VALUE_AT.exec(message)?.[1];
+}
+
 function inputMessage(message: string, hideSuggestions: boolean): string {
   const tokens = TOKEN_LIMIT.exec(message);
   if (tokens) {
@@ -67,10 +79,11 @@ function formatError(
   // Request-level failures (parse, validation, variable coercion) have no path and say only
   // what is wrong with the query; they are the client's input errors.
   if (!formatted.path && code && APOLLO_INPUT_CODES.has(code)) {
+    const field = inputField(formatted.message);
     return {
       message: inputMessage(formatted.message, opts.hideSuggestions),
       locations: formatted.locations,
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: field === undefined ? { code: 'BAD_USER_INPUT' } : { code: 'BAD_USER_INPUT', field },
     };
   }
   return {

@@ -130,7 +130,9 @@ export async function withLegacyFieldNames<T>(call: Promise<T>, names: Record<st
   try {
     return await call;
   } catch (e) {
-    if (!(e instanceof BadUserInputError) || e.field === undefined || !names[e.field]) {
+    // Own keys only: a client's field name such as `__proto__` or `constructor` must not find
+    // Object.prototype members here (which once answered `Unknown field "[object Object]"`).
+    if (!(e instanceof BadUserInputError) || e.field === undefined || !Object.hasOwn(names, e.field)) {
       throw e;
     }
     const legacy = names[e.field];
