@@ -23,6 +23,12 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
     'An unexpected failure, or the database is unavailable. The message is generic; `extensions.requestId` (also the X-Request-Id header) finds the cause in the server log. REST: 500, or 503 when unavailable.',
 };
 
+/** Codes of the automatic-persisted-query protocol (src/graphql/apollo.ts), outside our vocabulary. */
+const PROTOCOL_CODE_DESCRIPTIONS = {
+  PERSISTED_QUERY_NOT_FOUND:
+    'Automatic persisted queries: the server does not know the sent sha256Hash (yet, or any more). Send the request again with the query text and the same hash; APQ clients do this by themselves.',
+};
+
 /**
  * The error codes as a schema type, so clients and Sandbox users can read them where they read the
  * rest of the API. No field returns it: it documents `errors[].extensions.code`.
@@ -31,5 +37,5 @@ export const ErrorCodeType = new GraphQLEnumType({
   name: 'ErrorCode',
   description:
     'The value of `extensions.code` on every error this API returns. Errors never carry a stack trace, SQL, table or constraint name.',
-  values: Object.fromEntries(Object.entries(ERROR_CODE_DESCRIPTIONS).map(([code, description]) => [code, { value: code, description }])),
+  values: Object.fromEntries(Object.entries({ ...ERROR_CODE_DESCRIPTIONS, ...PROTOCOL_CODE_DESCRIPTIONS }).map(([code, description]) => [code, { value: code, description }])),
 });
