@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { createAuthChecker } from './auth-checker';
 import { RESOLVERS } from './resolvers';
 import { ErrorCodeType } from './types/errors.types';
+import { DateTimeScalar } from './types/date-time.scalar';
 
 /**
  * Builds the executable schema. Resolver instances get the services through their constructor;
@@ -16,6 +17,7 @@ export async function createSchema(services: Services): Promise<GraphQLSchema> {
     authChecker: createAuthChecker(services.audit),
     container: { get: (cls: Function) => instances.get(cls) },
     validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
   // The error codes are documented in the schema though no field returns them (errors.types.ts).
   const config = schema.toConfig();

@@ -22,7 +22,7 @@ const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => strin
 ];
 
 const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
-const isoOrEmpty = (d: Date | null): string => (d ? new Date(d).toISOString() : '');
+const isoOrEmpty = (d: Date | null): string => (d ? (d instanceof Date ? d : new Date(d)).toISOString() : '');
 
 /** One CSV record: every cell is text, neutralised against formula injection. */
 function csvRecord(r: ExportRow): string[] {
