@@ -52,7 +52,10 @@ export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
         }
         const result = response.body.singleResult;
         const requestError =
-          result.data === undefined && errors !== undefined && errors.length > 0 && errors.every((e) => REQUEST_ERROR_CODES.has(e.extensions.code));
+          result.data === undefined &&
+          errors !== undefined &&
+          errors.length > 0 &&
+          errors.every((e) => REQUEST_ERROR_CODES.has(e.extensions.code));
         if (requestError && response.http.status !== undefined && response.http.status >= 400 && response.http.status < 500) {
           response.http.status = 200;
         }

@@ -226,7 +226,9 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
     it('more than 2000 tokens are refused while parsing', async () => {
       const r = await member.gql(`{ me { ${'__typename '.repeat(2100)} } }`);
       expect(r.status).toBe(200);
-      expect((await app.gql(`{ me { ${'__typename '.repeat(2100)} } }`, {}, member.token, { accept: GRAPHQL_RESPONSE_JSON })).status).toBe(400);
+      expect((await app.gql(`{ me { ${'__typename '.repeat(2100)} } }`, {}, member.token, { accept: GRAPHQL_RESPONSE_JSON })).status).toBe(
+        400,
+      );
       expect(errorCode(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0].message).toBe('Token limit of 2000 exceeded.');
     });

@@ -37,5 +37,10 @@ export const ErrorCodeType = new GraphQLEnumType({
   name: 'ErrorCode',
   description:
     'The value of `extensions.code` on every error this API returns. Errors never carry a stack trace, SQL, table or constraint name.',
-  values: Object.fromEntries(Object.entries({ ...ERROR_CODE_DESCRIPTIONS, ...PROTOCOL_CODE_DESCRIPTIONS }).map(([code, description]) => [code, { value: code, description }])),
+  values: Object.fromEntries(
+    Object.entries({ ...ERROR_CODE_DESCRIPTIONS, ...PROTOCOL_CODE_DESCRIPTIONS }).map(([code, description]) => [
+      code,
+      { value: code, description },
+    ]),
+  ),
 });
