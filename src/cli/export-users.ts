@@ -47,6 +47,11 @@ export async function exportUsers(ctx: RequestContext, services: Services, o: Ex
   const sink: Writable = o.out ? createWriteStream(o.out, { flags: 'w' }) : process.stdout;
   try {
     await pipeline(Readable.from(csvRecords(counted())), csvStringifier(), sink, { end: o.out !== undefined });
+  } catch (e) {
+    // `users:export ... | head`: the reader went away; the export stops (and is audited as incomplete).
+    if (o.out !== undefined || (e as { code?: string }).code !== 'EPIPE') {
+      throw e;
+    }
   } finally {
     bar?.setTotal(count);
     bar?.update(count);
