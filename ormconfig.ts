@@ -5,6 +5,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import type { DatabaseConfig } from './src/config/config';
 import { ENTITIES } from './src/entities';
+import { isExactTimeColumn } from './src/entities/exact-time';
+import { Instant, instantFromDb, instantToDb } from './src/db/instant';
 import { MYSQL_MIGRATIONS } from './src/migrations/mysql';
 import { SQLITE_MIGRATIONS } from './src/migrations/sqlite';
 
@@ -76,8 +78,50 @@ function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {
     // TypeORM passes maxQueryExecutionTime to mysql2 as the per-query timeout; on expiry mysql2
     // destroys the connection (the server then rolls its transaction back) and the pool makes a new one.
     ...(tuning.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: tuning.queryTimeoutMs } : {}),
-    extra: { connectionLimit: tuning.poolSize ?? 10, enableKeepAlive: true, maxIdle: tuning.poolSize ?? 10 },
+    extra: { connectionLimit: tuning.poolSize ?? 10, enableKeepAlive: true, maxIdle: tuning.poolSize ?? 10, typeCast: exactDatetimes },
   };
+}
+
+/**
+ * mysql2 turns DATETIME(6) into a Date, dropping the microseconds: read those columns from their
+ * text instead, as Instants (src/db/instant.ts). A DATETIME(6) is 26 characters long; DATETIME(0)
+ * (19) and every other type are left to mysql2.
+ */
+function exactDatetimes(field: { type: string; length: number; string: () => string | null }, next: () => unknown): unknown {
+  if (field.type === 'DATETIME' && field.length === 26) {
+    return instantFromDb(field.string());
+  }
+  return next();
+}
+
+type Hydrate = (value: unknown, column: { type: unknown; precision?: number | null }) => unknown;
+
+/**
+ * Exact times through TypeORM's entity reads and writes, on both drivers: ExactTimeColumn columns
+ * are hydrated as Instants (TypeORM would build a millisecond Date, and on SQLite read six fraction
+ * digits in local time) and written with all six digits; every other DATETIME stays a plain Date.
+ */
+function hydrateExactTimes(ds: DataSource): void {
+  const exact = new Set<unknown>(ds.entityMetadatas.flatMap((m) => m.columns).filter((c) => isExactTimeColumn(c)));
+  if (ds.options.type === 'better-sqlite3') {
+    // SQLite has no DATETIME(6): the exactness is in the text, and the column keeps the type it
+    // was created with (no table rebuild just to rename its type).
+    for (const c of exact) {
+      (c as { precision?: number }).precision = undefined;
+    }
+  }
+  const driver = ds.driver as unknown as { prepareHydratedValue: Hydrate; preparePersistentValue: Hydrate };
+  const hydrate = driver.prepareHydratedValue.bind(driver);
+  const persist = driver.preparePersistentValue.bind(driver);
+  driver.prepareHydratedValue = (value, column) => {
+    if (exact.has(column)) {
+      return instantFromDb(value);
+    }
+    const v = hydrate(value, column);
+    return v instanceof Instant ? new Date(v.getTime()) : v;
+  };
+  driver.preparePersistentValue = (value, column) =>
+    exact.has(column) && value instanceof Date ? instantToDb(value) : persist(value, column);
 }
 
 function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): DataSource {
@@ -107,5 +151,6 @@ async function detectMysqlFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
 export async function openDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): Promise<DataSource> {
   const ds = createDataSource(await detectMysqlFlavor(db), tuning);
   await ds.initialize();
+  hydrateExactTimes(ds);
   return ds;
 }

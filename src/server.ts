@@ -33,6 +33,41 @@ export interface StartOptions {
   runMigrations?: boolean;
 }
 
+/**
+ * Runs the opt-out expiry sweep (OptOutExpiryService) every intervalMs (0: never), one run at a
+ * time. Every process may run it: the claim in the database makes each notice happen once.
+ * Returns a stop function that waits for a run in progress.
+ */
+function startOptOutExpirySweep(services: Services, dataSource: DataSource, log: Logger, intervalMs: number): () => Promise<void> {
+  if (intervalMs === 0) {
+    return async () => undefined;
+  }
+  let running: Promise<void> | null = null;
+  const run = (): void => {
+    if (running || !dataSource.isInitialized) {
+      return;
+    }
+    const ctx = { requestId: `sweep-${Date.now()}`, ip: null, principal: null, manager: dataSource.manager, log };
+    running = services.optOutExpiry
+      .sweep(ctx)
+      .then((n) => {
+        if (n > 0) {
+          log.info({ notices: n }, 'MFA opt-out expiry notices queued');
+        }
+      })
+      .catch((err: unknown) => log.warn({ err }, 'MFA opt-out expiry sweep failed; the next run retries'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 /** Starts the HTTP server (GraphQL, REST, health) on config.host:config.port (0 = ephemeral). */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
@@ -46,6 +81,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const apollo = createApollo(schema, config, [mfaAttemptGuardPlugin(services.mfa)]);
   await apollo.start();
 
+  const stopSweep = startOptOutExpirySweep(services, dataSource, log, config.mfaOptOutSweepIntervalMs);
   let draining = false;
   const app = createExpressApp({ config, dataSource, services, apollo, log, isDraining: () => draining });
   const server = http.createServer(app);
@@ -76,6 +112,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const stop = (graceMs = config.shutdownGraceMs): Promise<void> => {
     stopping ??= (async () => {
       draining = true;
+      await stopSweep();
       const deadline = Date.now() + graceMs;
       if (inFlight > 0) {
         let timer: NodeJS.Timeout | undefined;

@@ -1,3 +1,4 @@
+import { nowInstant } from '../db/instant';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../context';
 import { Org, Role, RoleAssignment, UserGroup, UserGroupMember } from '../entities';
@@ -86,8 +87,9 @@ export async function seedDemoIfEmpty(ctx: RequestContext, services: Services): 
         orgId: org.id,
         roleId: roles[i % 2].id,
         userId: user.id,
-        assignedAt: new Date(),
+        assignedAt: nowInstant(),
         removedAt: null,
+        updatedAt: nowInstant(),
       });
     }
     if (i % 3 === 0) {

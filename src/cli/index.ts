@@ -9,6 +9,7 @@ import type { RequestContext } from '../context';
 import { Org } from '../entities';
 import { generatePassword } from './demo-data';
 import { seedBulk } from './seed';
+import { exportUsers } from './export-users';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -17,6 +18,7 @@ Commands:
   org:create --slug acme --name "Acme Corp" [--mfa-required] [--seats 100]
   user:create --org acme --email a@acme.test --first Ada --last Lovelace [--admin] [--external-ref X] [--password-stdin]
   seed --orgs 1000 --users 1000000 [--big-org-users 200000]
+  users:export --org acme [--search PREFIX] [--active true|false] [--sort lastName[,asc|desc]] [--out FILE]
 `;
 
 class UsageError extends Error {}
@@ -75,6 +77,10 @@ export async function runCli(argv: string[]): Promise<number> {
       orgs: { type: 'string' },
       users: { type: 'string' },
       'big-org-users': { type: 'string' },
+      search: { type: 'string' },
+      active: { type: 'string' },
+      sort: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -152,6 +158,25 @@ export async function runCli(argv: string[]): Promise<number> {
               .join(', ')}.\n` +
             `Big org ${r.bigOrg.slug} (${r.bigOrg.members} members); admins sign in as admin@bench-<orgId>.bench with password ${r.password}\n`,
         );
+        return 0;
+      }
+      case 'users:export': {
+        const active = values.active as string | undefined;
+        if (active !== undefined && active !== 'true' && active !== 'false') {
+          throw new UsageError(`--active must be true or false (got "${active}")`);
+        }
+        const out = values.out as string | undefined;
+        const n = await exportUsers(ctx, services, {
+          org: need(values, 'org'),
+          filters: {
+            search: (values.search as string | undefined) ?? null,
+            active: active === undefined ? null : active === 'true',
+            sort: (values.sort as string | undefined) ?? null,
+          },
+          out,
+          progress: process.stderr.isTTY === true,
+        });
+        process.stderr.write(`Exported ${n} member(s)${out ? ` to ${out}` : ''}.\n`);
         return 0;
       }
       default:

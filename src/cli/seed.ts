@@ -70,6 +70,8 @@ function rng(seed: number): () => number {
 interface Literals {
   str(s: string): string;
   date(ms: number): string;
+  /** An exact-time column (ExactTimeColumn): six fraction digits on both engines. */
+  exact(ms: number): string;
 }
 
 function literals(sqlite: boolean): Literals {
@@ -91,6 +93,9 @@ function literals(sqlite: boolean): Literals {
       const sec = Math.floor(t / 1000);
       const time = `${pad2[Math.floor(sec / 3600)]}:${pad2[Math.floor(sec / 60) % 60]}:${pad2[sec % 60]}`;
       return sqlite ? `'${prefix} ${time}.${String(t % 1000).padStart(3, '0')}'` : `'${prefix} ${time}'`;
+    },
+    exact(ms) {
+      return `${this.date(ms).slice(0, 20)}.${String(ms % 1000).padStart(3, '0')}000'`;
     },
   };
 }
@@ -376,7 +381,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
       }
       const isActive = isAdmin || random() >= 0.05;
       const optOut = !isAdmin && random() < 0.02;
-      const optOutUntil = optOut && random() < 0.3 ? lit.date(now + Math.floor((random() - 0.3) * 60 * 86400_000)) : 'NULL';
+      const optOutUntil = optOut && random() < 0.3 ? lit.exact(now + Math.floor((random() - 0.3) * 60 * 86400_000)) : 'NULL';
       const keys = memberKeys({ firstName: u.first, lastName: u.last, email: u.email });
       const membershipId = ids.membership++;
       batches.memberships.add(
@@ -396,8 +401,8 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
         const removed = random() < 0.1 ? assigned + Math.floor(random() * (now - assigned)) : null;
         const roleId = ids.role + orgIndex * ROLES.length + Math.floor(random() * ROLES.length);
         batches.assignments.add(
-          `(${ids.assignment++},${orgId},${roleId},${userId},${lit.date(assigned)},${removed === null ? 'NULL' : lit.date(removed)},` +
-            `${lit.date(removed ?? assigned)})`,
+          `(${ids.assignment++},${orgId},${roleId},${userId},${lit.exact(assigned)},${removed === null ? 'NULL' : lit.exact(removed)},` +
+            `${lit.exact(removed ?? assigned)})`,
         );
       }
       if (random() < 0.35) {

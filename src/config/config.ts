@@ -31,6 +31,10 @@ export interface AppConfig {
   dbQueryTimeoutMs: number;
   /** SIGTERM: how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** Sync feeds list a change once it is this old (its transaction has surely committed). */
+  roleFeedSettleMs: number;
+  /** How often the server sweeps for expired MFA opt-outs to notify (0 = never; sign-in still does). */
+  mfaOptOutSweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +155,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
     problems.push(`SHUTDOWN_GRACE_MS must be an integer >= 0 (got "${env.SHUTDOWN_GRACE_MS}")`);
   }
+  const roleFeedSettleMs = Number(env.ROLE_FEED_SETTLE_MS ?? '2000');
+  if (!Number.isInteger(roleFeedSettleMs) || roleFeedSettleMs < 0 || roleFeedSettleMs > 600_000) {
+    problems.push(`ROLE_FEED_SETTLE_MS must be an integer 0..600000 (got "${env.ROLE_FEED_SETTLE_MS}")`);
+  }
+  const mfaOptOutSweepIntervalMs = Number(env.MFA_OPT_OUT_SWEEP_INTERVAL_MS ?? '60000');
+  if (
+    !Number.isInteger(mfaOptOutSweepIntervalMs) ||
+    (mfaOptOutSweepIntervalMs !== 0 && (mfaOptOutSweepIntervalMs < 1000 || mfaOptOutSweepIntervalMs > 86_400_000))
+  ) {
+    problems.push(
+      `MFA_OPT_OUT_SWEEP_INTERVAL_MS must be 0 (off) or an integer 1000..86400000 (got "${env.MFA_OPT_OUT_SWEEP_INTERVAL_MS}")`,
+    );
+  }
   // How many reverse proxies (load balancers) sit in front: their X-Forwarded-For hops are
   // trusted for the client address in logs and audit rows. 0 = none (a client could forge it).
   const trustProxyHops = Number(env.TRUST_PROXY_HOPS ?? '0');
@@ -182,5 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbQueryTimeoutMs,
     shutdownGraceMs,
     trustProxyHops,
+    roleFeedSettleMs,
+    mfaOptOutSweepIntervalMs,
   };
 }

@@ -1,4 +1,17 @@
 import type { EntityManager } from 'typeorm';
+import { Instant, instantToDb } from './instant';
+
+/** Instant parameters keep their microseconds (src/db/instant.ts); other values go as they are. */
+function withExactTimes(params: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(params)) {
+    if (v instanceof Instant) {
+      out ??= { ...params };
+      out[k] = instantToDb(v);
+    }
+  }
+  return out ?? params;
+}
 
 /**
  * Runs hand-written SQL with :named parameters on either engine. TypeORM's driver rewrites the
@@ -11,13 +24,13 @@ export async function rawQuery<T = Record<string, unknown>>(
   sql: string,
   params: Record<string, unknown> = {},
 ): Promise<T[]> {
-  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, withExactTimes(params));
   return (await manager.query(text, values)) as T[];
 }
 
 /** Rows changed by an UPDATE/DELETE run through rawQuery/manager.query, on either driver. */
 export async function rawExecute(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<number> {
-  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, withExactTimes(params));
   const qr = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const result = await qr.query(text, values, true);
@@ -29,10 +42,16 @@ export async function rawExecute(manager: EntityManager, sql: string, params: Re
   }
 }
 
-/** DATETIME values from raw reads: Date on MySQL, 'YYYY-MM-DD HH:MM:SS[.SSS]' UTC text on SQLite. */
+/**
+ * DATETIME values from raw reads: Date on MySQL, 'YYYY-MM-DD HH:MM:SS[.SSS]' UTC text on SQLite,
+ * as a plain Date. Exact columns (ExactTimeColumn) are read with instantFromDb instead.
+ */
 export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) {
     return null;
+  }
+  if (value instanceof Instant) {
+    return new Date(value.getTime());
   }
   if (value instanceof Date) {
     return value;

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ExactTimeColumn } from './exact-time';
 
 /**
  * A user in an org. Besides the flags it carries copies of the user's sort and search keys
@@ -17,6 +18,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 @Index('IDX_memberships_org_lastlogin', ['orgId', 'lastLoginAt', 'userId'])
 @Index('IDX_memberships_org_created', ['orgId', 'createdAt', 'userId'])
 @Index('IDX_memberships_org_active_name', ['orgId', 'isActive', 'nameKey', 'userId'])
+// The opt-out expiry sweep: pending notices are (NULL, until <= now), a range of this index.
+@Index('IDX_memberships_optout_expiry', ['mfaOptOutExpiryNotifiedAt', 'mfaOptOutUntil'])
 export class Membership {
   @Field(() => ID)
   @PrimaryGeneratedColumn({ type: 'int' })
@@ -50,8 +53,8 @@ export class Membership {
   @Column({ type: 'boolean', default: false })
   mfaOptOut: boolean;
 
-  @Field(() => Date, { nullable: true, description: 'When set, the opt-out ends at this time.' })
-  @Column({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When set, the opt-out ends at this time (exact to the microsecond, as given).' })
+  @ExactTimeColumn({ nullable: true })
   mfaOptOutUntil: Date | null;
 
   @Field(() => String, { nullable: true })
@@ -63,6 +66,13 @@ export class Membership {
 
   @Column({ type: 'int', nullable: true })
   mfaOptOutByUserId: number | null;
+
+  /**
+   * When the "opt-out expired" notice (rule 16b) was claimed for the current mfaOptOutUntil; null
+   * until then, and again whenever the opt-out is granted or changed (one notice per expiry).
+   */
+  @Column({ type: 'datetime', nullable: true })
+  mfaOptOutExpiryNotifiedAt: Date | null;
 
   @Field(() => Boolean)
   @Column({ type: 'boolean', default: false })

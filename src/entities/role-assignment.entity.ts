@@ -1,8 +1,10 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ExactTimeColumn } from './exact-time';
 
 /**
  * A user's membership in a role. Removal sets removedAt instead of deleting, so that
- * "who lost this role since T" (usersRemovedFromRole) can be answered.
+ * "who lost this role since T" (usersRemovedFromRole) can be answered. Its times are exact to the
+ * microsecond (exact-time.ts): the sync feeds compare and page by them.
  */
 @Entity({ name: 'role_assignments' })
 @Index('IDX_role_assignments_role_removed', ['roleId', 'removedAt', 'userId'])
@@ -21,12 +23,16 @@ export class RoleAssignment {
   @Column({ type: 'int' })
   userId: number;
 
-  @Column({ type: 'datetime' })
+  @ExactTimeColumn()
   assignedAt: Date;
 
-  @Column({ type: 'datetime', nullable: true })
+  @ExactTimeColumn({ nullable: true })
   removedAt: Date | null;
 
-  @UpdateDateColumn({ type: 'datetime' })
+  /**
+   * The usersUpdatedByRole feed's time: when the assignment, or the holder's profile or membership
+   * in this org, last changed (role-feed-stamps.ts). Exact, written by the services' own clock.
+   */
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
   updatedAt: Date;
 }

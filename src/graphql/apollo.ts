@@ -2,12 +2,21 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/config';
 import { AppError } from '../errors';
 import type { GraphQLContext } from './context';
 import { createFormatError } from './format-error';
+import { httpStatusPlugin } from './http-status';
 import { armorValidationRules, costLimitPlugin, GRAPHQL_LIMITS } from './limits';
+
+/**
+ * Automatic persisted queries (Apollo's APQ protocol): a client sends the SHA-256 of a query it
+ * sent before instead of its text. The cache is per process, LRU, bounded in bytes and entries
+ * live at most a day; a miss answers PERSISTED_QUERY_NOT_FOUND and the client resends the text.
+ */
+const PERSISTED_QUERIES = { maxBytes: 8 * 1024 * 1024, ttlSeconds: 24 * 3600 } as const;
 
 /**
  * Logs every unexpected error with the request id (the client sees only that id) and stamps
@@ -75,6 +84,10 @@ export function createApollo(
     // One operation per HTTP request: an array body would multiply every per-request limit.
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    persistedQueries: {
+      cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERIES.maxBytes }),
+      ttl: PERSISTED_QUERIES.ttlSeconds,
+    },
     // Limits checked before execution (see limits.ts): tokens while parsing, depth, aliases,
     // directives and introspection shape while validating, cost and list sizes with the variables.
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
@@ -89,6 +102,7 @@ export function createApollo(
       errorLogPlugin,
       operationLogPlugin,
       costLimitPlugin(schema),
+      httpStatusPlugin,
       ApolloServerPluginCacheControlDisabled(),
       ...extraPlugins,
     ],

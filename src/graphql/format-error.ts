@@ -9,14 +9,29 @@ const APOLLO_INPUT_CODES = new Set([
   'BAD_USER_INPUT',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
+/**
+ * The APQ protocol's own codes: clients (Apollo Client's persisted-query link, Apollo Kotlin,
+ * iOS) resend the query text on exactly PERSISTED_QUERY_NOT_FOUND, so these are kept as they are.
+ */
+const PERSISTED_QUERY_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 /** graphql-js "Did you mean …?" hints reveal field, argument and type names of a private schema. */
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 /** graphql-js's own token limit (Apollo parseOptions.maxTokens), reworded like armor's limits. */
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+
+/**
+ * The input field a request-level error is about, so BAD_USER_INPUT carries `extensions.field` on
+ * this door as on REST: `Field "x" is not defined by type "T"` (an unknown key, whatever its
+ * name, `__proto__` included) or a variable value `at "input.x"`.
+ */
+const UNKNOWN_FIELD = /Field "([^"]{1,64})" is not defined by type/;
+const VALUE_AT = /got invalid value .* at "(?:[^".]+\.)*([^".]{1,64})"/;
+
+function inputField(message: string): string | undefined {
+  return UNKNOWN_FIELD.exec(message)?.[1] ?? VALUE_AT.exec(message)?.[1];
+}
 
 function inputMessage(message: string, hideSuggestions: boolean): string {
   const tokens = TOKEN_LIMIT.exec(message);
@@ -26,6 +41,12 @@ function inputMessage(message: string, hideSuggestions: boolean): string {
   // Armor's limit errors are validation errors dressed as syntax errors.
   const m = message.replace(/^Syntax Error: (?=.*limit of \d+ exceeded)/, '');
   return hideSuggestions ? m.replace(SUGGESTION, '') : m;
+}
+
+/** Apollo's uncoded request errors that name a client fault by status (APQ: "provided sha does not match query"). */
+function isRequestLevelClientError(e: unknown): boolean {
+  const status = (e as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && !(e instanceof AppError);
 }
 
 export interface FormatErrorOptions {
@@ -64,13 +85,17 @@ function formatError(
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const code = formatted.extensions?.code as string | undefined;
+  if (!formatted.path && code && PERSISTED_QUERY_CODES.has(code)) {
+    return { message: formatted.message, extensions: { code } };
+  }
   // Request-level failures (parse, validation, variable coercion) have no path and say only
   // what is wrong with the query; they are the client's input errors.
-  if (!formatted.path && code && APOLLO_INPUT_CODES.has(code)) {
+  if (!formatted.path && ((code && APOLLO_INPUT_CODES.has(code)) || isRequestLevelClientError(original))) {
+    const field = inputField(formatted.message);
     return {
       message: inputMessage(formatted.message, opts.hideSuggestions),
       locations: formatted.locations,
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: field === undefined ? { code: 'BAD_USER_INPUT' } : { code: 'BAD_USER_INPUT', field },
     };
   }
   return {

@@ -1,43 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
-import { stringify } from 'csv-stringify';
 import type { ExportRow } from '../services/members/member-export.service';
-import { neutraliseCell } from '../security/csv-cell';
-
-/** The export's columns, in order. Never a secret: only these values leave the server. */
-const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => string]> = [
-  ['First Name', (r) => r.user.firstName],
-  ['Last Name', (r) => r.user.lastName],
-  ['Email', (r) => r.user.email],
-  ['Status', (r) => (r.membership.isActive ? 'Active' : 'Inactive')],
-  ['Admin', (r) => yesNo(r.membership.isAdmin)],
-  ['All Data Access', (r) => yesNo(r.membership.allAccess)],
-  ['MFA Enrolled', (r) => yesNo(r.mfaEnrolled)],
-  ['MFA Opt-Out', (r) => yesNo(r.membership.mfaOptOut)],
-  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.membership.mfaOptOutUntil)],
-  ['Last Login', (r) => isoOrEmpty(r.user.lastLoginAt)],
-  ['Roles', (r) => r.roles.join('; ')],
-  ['Groups', (r) => r.groups.join('; ')],
-];
-
-const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
-const isoOrEmpty = (d: Date | null): string => (d ? new Date(d).toISOString() : '');
-
-/** One CSV record: every cell is text, neutralised against formula injection. */
-function csvRecord(r: ExportRow): string[] {
-  return CSV_COLUMNS.map(([, value]) => neutraliseCell(value(r)));
-}
-
-async function* records(rows: AsyncIterable<ExportRow>): AsyncGenerator<string[]> {
-  for await (const r of rows) {
-    yield csvRecord(r);
-  }
-}
+import { csvRecords, csvStringifier } from '../services/members/member-csv';
 
 /**
- * Streams rows as RFC 4180 CSV (CRLF, quotes doubled, fields with , " CR LF quoted; UTF-8 with
- * a BOM so spreadsheets read it as UTF-8). pipeline() carries backpressure from the socket back
+ * Streams rows as the member CSV (services/members/member-csv.ts: columns, escaping, RFC 4180).
+ * pipeline() carries backpressure from the socket back
  * to the row iterator, which reads the next batch only when the client has taken the last one:
  * memory stays constant whatever the org's size. A client that goes away ends the iteration.
  */
@@ -60,12 +29,5 @@ export async function streamCsv(res: Response, rows: AsyncGenerator<ExportRow>, 
       await rows.return(undefined);
     }
   }
-  const csv = stringify({
-    header: true,
-    columns: CSV_COLUMNS.map(([h]) => h),
-    record_delimiter: 'windows',
-    bom: true,
-    quoted_string: false,
-  });
-  await pipeline(Readable.from(records(all())), csv, res);
+  await pipeline(Readable.from(csvRecords(all())), csvStringifier(), res);
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { BadUserInputError } from '../errors';
+import { parseDateTime } from '../db/instant';
 import { parseId, parseMemberRef, type MemberRef } from '../services/common/ids';
 
 /**
@@ -53,14 +54,16 @@ export function parseIntParam(value: QueryValue, field: string, o: { min: number
   return n;
 }
 
-/** An ISO 8601 timestamp (with a time zone, or UTC when it has only a date). */
+/**
+ * An ISO 8601 timestamp with a time zone, exactly as given (to the microsecond: the sync feeds
+ * compare exactly), or a date alone (midnight UTC).
+ */
 export function parseDateParam(value: QueryValue, field: string): Date {
-  const ok = value !== undefined && /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(value);
-  const d = ok ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value.replace(' ', 'T')) : null;
-  if (!d || Number.isNaN(d.getTime())) {
+  const text = value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  if (text === undefined) {
     throw new BadUserInputError(`${field} must be an ISO 8601 timestamp such as 2024-09-04T15:05:00Z.`, field);
   }
-  return d;
+  return parseDateTime(text, field);
 }
 
 /** `{id}` and `?byRef=` of /user/users/{id}[/membership]. */
@@ -130,7 +133,9 @@ export async function withLegacyFieldNames<T>(call: Promise<T>, names: Record<st
   try {
     return await call;
   } catch (e) {
-    if (!(e instanceof BadUserInputError) || e.field === undefined || !names[e.field]) {
+    // Own keys only: a client's field name such as `__proto__` or `constructor` must not find
+    // Object.prototype members here (which once answered `Unknown field "[object Object]"`).
+    if (!(e instanceof BadUserInputError) || e.field === undefined || !Object.hasOwn(names, e.field)) {
       throw e;
     }
     const legacy = names[e.field];

@@ -7,7 +7,8 @@ import { flagsOf } from '../services/memberships/membership-fields';
  * TOTP secret, token hash): only the fields listed here leave the server.
  */
 
-const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+// An Instant (exact column) prints its six fraction digits: keep the object, do not copy it.
+const iso = (d: Date | null | undefined): string | null => (d ? (d instanceof Date ? d : new Date(d)).toISOString() : null);
 
 export function membershipJson(m: Membership) {
   return {

@@ -14,6 +14,7 @@ import { MemberDirectoryService } from './members/member-directory.service';
 import { MemberExportService } from './members/member-export.service';
 import { MemberLoaderService } from './members/member-loader.service';
 import { MembershipService } from './memberships/membership.service';
+import { OptOutExpiryService } from './memberships/opt-out-expiry.service';
 import { MfaService } from './mfa/mfa.service';
 import { NotificationService } from './notifications/notification.service';
 import { RoleFeedService } from './roles/role-feed.service';
@@ -38,6 +39,7 @@ export interface Services {
   memberDirectory: MemberDirectoryService;
   memberExport: MemberExportService;
   membership: MembershipService;
+  optOutExpiry: OptOutExpiryService;
   mfa: MfaService;
   role: RoleService;
   roleFeed: RoleFeedService;
@@ -50,7 +52,8 @@ export function createServices(config: AppConfig): Services {
   const session = new SessionService();
   const signInThrottle = new SignInThrottleService();
   const notification = new NotificationService();
-  const auth = new AuthService(session, signInThrottle, audit, config.sessionTtlSeconds);
+  const optOutExpiry = new OptOutExpiryService(audit, notification);
+  const auth = new AuthService(session, signInThrottle, audit, config.sessionTtlSeconds, optOutExpiry);
   const provisioning = new ProvisioningService();
   const password = new PasswordService(session, signInThrottle, audit);
   const memberLoader = new MemberLoaderService();
@@ -70,8 +73,9 @@ export function createServices(config: AppConfig): Services {
     memberDirectory,
     memberExport: new MemberExportService(memberDirectory, memberLoader, audit),
     membership: new MembershipService(audit, session, notification),
+    optOutExpiry,
     mfa: new MfaService(auth, session, audit, notification, new SecretBox(config.mfaEncryptionKey)),
     role: new RoleService(audit),
-    roleFeed: new RoleFeedService(audit, cursorKey),
+    roleFeed: new RoleFeedService(audit, cursorKey, config.roleFeedSettleMs),
   };
 }

@@ -1,4 +1,4 @@
-import { startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import { fakeDateOnly, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 import type { Org } from '../../src/entities';
 import type { RequestContext } from '../../src/context';
 import { ResponseChecker } from '../support/openapi';
@@ -115,6 +115,8 @@ describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
       await roles.assignRole(ctx, member.user.id, role.id);
       await roles.assignRole(ctx, admin.user.id, role.id);
       await roles.unassignRole(ctx, admin.user.id, role.id);
+      // Changes are listed once settled (ROLE_FEED_SETTLE_MS, 2 s by default).
+      fakeDateOnly(Date.now() + 3000);
       const R = '/user/users/removedFromRole';
       const U = '/user/users/updatedByRole';
       const removed = await get(admin, `${R}?roleId=${role.id}&since=${encodeURIComponent(since)}`, R);
@@ -130,6 +132,7 @@ describe(`REST member list, counts and role feeds (${testDbKind()})`, () => {
       expect(noSince.body.field).toBe('since');
       expect((await get(admin, `${U}?roleId=x&since=2024-01-01`, U)).body.field).toBe('roleId');
       expect((await get(admin, `${R}?roleId=${role.id}&since=yesterday`, R)).body.field).toBe('since');
+      jest.useRealTimers();
     });
   });
 });

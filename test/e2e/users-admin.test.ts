@@ -170,13 +170,19 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     fakeDateOnly(T('10:20'));
     await as(UNASSIGN, { u: id(3), r: role });
     await as(ASSIGN, { u: id(1), r: role }); // holds it again: not "removed"
-    jest.useRealTimers();
+    // Read later, once the changes have settled (ROLE_FEED_SETTLE_MS), with the session of the faked time.
+    fakeDateOnly(T('11:00'));
+    const feed = async (q: string, vars: Record<string, unknown>) => (await app.gql(q, vars, token)).data!;
 
     const removed = async (since: Date, first?: number, after?: string | null) =>
-      (await admin.gql(REMOVED_FEED, { r: role, s: since.toISOString(), first, after })).data!.usersRemovedFromRole;
+      (await feed(REMOVED_FEED, { r: role, s: since.toISOString(), first, after })).usersRemovedFromRole;
     const all = await removed(T('10:05'));
     expect(all.nodes.map((n: any) => n.userId)).toEqual([id(2), id(3)]);
-    expect(all.nodes[0]).toMatchObject({ at: T('10:10').toISOString(), user: { id: id(2), firstName: 'P2' } });
+    // Exact times: six fraction digits (the fake clock stands still, so stamps differ by microseconds).
+    expect(all.nodes[0]).toMatchObject({
+      at: expect.stringMatching(/^2030-01-01T10:10:00\.0000\d\dZ$/),
+      user: { id: id(2), firstName: 'P2' },
+    });
     expect((await removed(T('10:15'))).nodes.map((n: any) => n.userId)).toEqual([id(3)]);
     const p1 = await removed(T('10:05'), 1);
     expect(p1.nodes.map((n: any) => n.userId)).toEqual([id(2)]);
@@ -184,28 +190,43 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     const p2 = await removed(T('10:05'), 1, p1.pageInfo.endCursor);
     expect(p2.nodes.map((n: any) => n.userId)).toEqual([id(3)]);
     expect(p2.pageInfo.hasNextPage).toBe(false);
+    // Resuming from the last page's endCursor: nothing new, and the cursor stays where it was.
+    const p3 = await removed(T('10:05'), 1, p2.pageInfo.endCursor);
+    expect(p3).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: p2.pageInfo.endCursor } });
     // The cursor is bound to the feed's since and role.
-    expect(errorCode(await admin.gql(REMOVED_FEED, { r: role, s: T('10:06').toISOString(), after: p1.pageInfo.endCursor }))).toBe(
+    expect(errorCode(await app.gql(REMOVED_FEED, { r: role, s: T('10:06').toISOString(), after: p1.pageInfo.endCursor }, token))).toBe(
       'BAD_USER_INPUT',
     );
-    expect(errorCode(await admin.gql(UPDATED_FEED, { r: role, s: T('10:05').toISOString(), after: p1.pageInfo.endCursor }))).toBe(
+    expect(errorCode(await app.gql(UPDATED_FEED, { r: role, s: T('10:05').toISOString(), after: p1.pageInfo.endCursor }, token))).toBe(
       'BAD_USER_INPUT',
     );
 
     const updated = async (since: Date, first?: number) =>
-      (await admin.gql(UPDATED_FEED, { r: role, s: since.toISOString(), first })).data!.usersUpdatedByRole;
-    expect((await updated(T('09:00'))).nodes.map((n: any) => n.userId)).toEqual([id(1), id(4)]);
+      (await feed(UPDATED_FEED, { r: role, s: since.toISOString(), first })).usersUpdatedByRole;
+    // By time of the change: P4 assigned at 10:00, P1 assigned again at 10:20.
+    expect((await updated(T('09:00'))).nodes.map((n: any) => n.userId)).toEqual([id(4), id(1)]);
     expect((await updated(T('10:15'))).nodes.map((n: any) => n.userId)).toEqual([id(1)]);
-    // A change to the user record counts too.
-    await sql('UPDATE users SET updatedAt = :t WHERE id = :id', { t: T('10:30'), id: id(4) });
-    expect((await updated(T('10:25'))).nodes.map((n: any) => n.userId)).toEqual([id(4)]);
+    // A change to the holder's record counts too: a rename, and a membership change.
+    fakeDateOnly(T('10:30'));
+    await as('mutation($id: ID!) { updateUser(userId: $id, input: { firstName: "P4b" }) { id } }', { id: id(4) });
+    fakeDateOnly(T('10:40'));
+    await as('mutation($u: ID!) { updateMembership(userId: $u, input: { allAccess: true }) { version } }', { u: id(1) });
+    fakeDateOnly(T('11:00'));
+    expect((await updated(T('10:25'))).nodes.map((n: any) => n.userId)).toEqual([id(4), id(1)]);
+    expect((await updated(T('10:35'))).nodes.map((n: any) => n.userId)).toEqual([id(1)]);
     const page = await updated(T('09:00'), 1);
     expect(page.pageInfo.hasNextPage).toBe(true);
+    // Not yet settled: a change of the last ROLE_FEED_SETTLE_MS (2 s) is not listed yet.
+    fakeDateOnly(new Date(T('10:30').getTime() + 1000));
+    expect((await updated(T('10:25'))).nodes).toEqual([]);
 
     // Someone who left the org is still reported as removed, by id only.
+    fakeDateOnly(T('11:00'));
     await sql('DELETE FROM memberships WHERE id = :id', { id: people[2].membership.id });
     const left = await removed(T('10:05'));
     expect(left.nodes[0]).toMatchObject({ userId: id(2), user: null });
+    jest.useRealTimers();
+
     await sql(
       'INSERT INTO memberships (orgId, userId, isActive, isAdmin, allAccess, portalAccess, mfaOptOut, excludeFromMembershipCount, hasAdvancedPermissions, version, nameKey, fullNameKey, emailKey) VALUES (:o, :u, 1, 0, 0, 0, 0, 0, 0, 1, :n, :f, :e)',
       { o: org.id, u: id(2), n: 'charlie p2', f: 'p2 charlie', e: people[2].email.toLowerCase() },

@@ -154,6 +154,29 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     expect(await tableCounts(app)).toEqual(before);
   });
 
+  it('an input key named __proto__ (or constructor) is a BAD_USER_INPUT naming it, and nothing is written', async () => {
+    const colleague = await createMember(app, orgA);
+    const before = await tableCounts(app);
+    for (const key of ['__proto__', 'constructor']) {
+      // Parsed from JSON so the key is an own property (a literal's __proto__ sets the prototype).
+      const i = JSON.parse(`{"mfaOptOut": true, "${key}": {"isAdmin": true}}`) as Record<string, unknown>;
+      const r = await adminA.gql(UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i });
+      expect({ key, code: errorCode(r), message: r.errors?.[0]?.message, field: r.errors?.[0]?.extensions?.field }).toEqual({
+        key,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining(`Field "${key}" is not defined`),
+        field: key,
+      });
+      const inline = await adminA.gql(`mutation { updateMembership(userId: "${colleague.user.id}", input: { ${key}: true }) { version } }`);
+      expect({ key, code: errorCode(inline), field: inline.errors?.[0]?.extensions?.field }).toEqual({
+        key,
+        code: 'BAD_USER_INPUT',
+        field: key,
+      });
+    }
+    expect(await tableCounts(app)).toEqual(before);
+  });
+
   it('BOLA on reads: user(id) and user(externalRef) of another org are NOT_FOUND, exactly like missing ones', async () => {
     const ref = `ext-${Date.now()}`;
     await createMember(app, orgB, { externalRef: ref });

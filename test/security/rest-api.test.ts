@@ -98,6 +98,36 @@ describe(`REST shim: BOLA, BFLA, mass assignment, injection, masking (${testDbKi
     expect(await tableCounts(app)).toEqual(before);
   });
 
+  it('an unknown field named like an Object.prototype member (__proto__, constructor) is a 400 naming it', async () => {
+    const colleague = await createMember(app, orgA);
+    const before = await tableCounts(app);
+    for (const [path, key] of [
+      [`/user/users/${colleague.user.id}/membership`, '__proto__'],
+      [`/user/users/${colleague.user.id}/membership`, 'constructor'],
+      [`/user/users/${colleague.user.id}`, '__proto__'],
+      ['/user/org/mfa', '__proto__'],
+      ['/user/users/mfa/reset', 'hasOwnProperty'],
+    ]) {
+      // Raw JSON: an object literal's __proto__ would set the prototype instead of sending a key.
+      const r = await adminA.http('PUT', path, {
+        rawBody: `{"${key}": {"isAdmin": true}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect({ path, key, status: r.status, field: r.body.field, message: r.body.message }).toEqual({
+        path,
+        key,
+        status: 400,
+        field: key,
+        message: expect.stringContaining(`Unknown field "${key}"`),
+      });
+    }
+    for (const sort of ['__proto__', 'constructor', 'toString,asc']) {
+      const r = await adminA.http('GET', `/user/users/page?page=1&size=10&sort=${sort}`);
+      expect({ sort, status: r.status, field: r.body.field }).toEqual({ sort, status: 400, field: 'sort' });
+    }
+    expect(await tableCounts(app)).toEqual(before);
+  });
+
   it('only JSON bodies (a form or text/plain is 415), and 100 kB at most (413)', async () => {
     const colleague = await createMember(app, orgA);
     const path = `/user/users/${colleague.user.id}/membership`;

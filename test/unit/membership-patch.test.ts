@@ -18,11 +18,17 @@ describe('parseMembershipPatch (rules 17-18)', () => {
     expect(parseMembershipPatch({}, now)).toEqual({});
   });
 
-  it('parses mfaOptOutUntil (future, with a zone, to the second) and trims the reason', () => {
-    expect(parseMembershipPatch({ mfaOptOutUntil: '2026-12-01T10:00:00.750+02:00', mfaOptOutReason: '  why  ' }, now)).toEqual({
-      mfaOptOutUntil: new Date('2026-12-01T08:00:00Z'),
-      mfaOptOutReason: 'why',
-    });
+  it('parses mfaOptOutUntil (future, with a zone) exactly as given, to the microsecond, and trims the reason', () => {
+    const p = parseMembershipPatch({ mfaOptOutUntil: '2026-12-01T10:00:00.750123+02:00', mfaOptOutReason: '  why  ' }, now);
+    expect(p.mfaOptOutUntil!.toISOString()).toBe('2026-12-01T08:00:00.750123Z');
+    expect(p.mfaOptOutReason).toBe('why');
+    // More precision than a microsecond cannot be kept: refused, not rounded (zeros are fine).
+    expect(parseMembershipPatch({ mfaOptOutUntil: '2026-12-01T10:00:00.750123000+02:00' }, now).mfaOptOutUntil!.toISOString()).toBe(
+      '2026-12-01T08:00:00.750123Z',
+    );
+    expect(() => parseMembershipPatch({ mfaOptOutUntil: '2026-12-01T10:00:00.7501234+02:00' }, now)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ field: 'mfaOptOutUntil' }) }),
+    );
     expect(parseMembershipPatch({ mfaOptOutUntil: null, mfaOptOutReason: '   ' }, now)).toEqual({
       mfaOptOutUntil: null,
       mfaOptOutReason: null,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLEnumType, lexicographicSortSchema, printSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { createSchema } from '../../src/graphql/schema';
 import { createServices } from '../../src/services';
@@ -24,5 +24,25 @@ describe('GraphQL schema', () => {
       .filter((r) => !storage.authorizedFields.some((a) => a.target === r.target && a.fieldName === r.methodName))
       .map((r) => `${r.target.name}.${r.methodName}`);
     expect(missing).toEqual([]);
+  });
+
+  it('documents every error code as the ErrorCode enum, each value described', async () => {
+    const schema = await createSchema(createServices(loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: TEST_MFA_KEY })));
+    const type = schema.getType('ErrorCode');
+    expect(type).toBeInstanceOf(GraphQLEnumType);
+    const values = (type as GraphQLEnumType).getValues();
+    expect(values.map((v) => v.name).sort()).toEqual(
+      expect.arrayContaining([
+        'BAD_USER_INPUT',
+        'CONFLICT',
+        'FORBIDDEN',
+        'INTERNAL_SERVER_ERROR',
+        'NOT_FOUND',
+        'RATE_LIMITED',
+        'SEAT_LIMIT_REACHED',
+        'UNAUTHENTICATED',
+      ]),
+    );
+    expect(values.filter((v) => !v.description || v.description.length < 20).map((v) => v.name)).toEqual([]);
   });
 });

@@ -127,7 +127,7 @@ export const feedParams: Json[] = [
     name: 'since',
     in: 'query',
     required: true,
-    description: 'ISO 8601 timestamp, e.g. 2024-09-04T15:05:00Z.',
+    description: 'Inclusive lower bound: an ISO 8601 timestamp with a zone, exact to the microsecond, e.g. 2024-09-04T15:05:00.000001Z.',
     schema: { type: 'string', format: 'date-time' },
   },
   {
@@ -141,7 +141,7 @@ export const feedParams: Json[] = [
     name: 'after',
     in: 'query',
     required: false,
-    description: '`nextCursor` of the previous answer, to read on.',
+    description: '`nextCursor` of the previous answer to read on, or its `cursor` to resume on a later poll (same `since`).',
     schema: { type: 'string' },
   },
 ];
@@ -264,9 +264,17 @@ export const schemas: Record<string, Json> = {
   RoleFeed: object({
     content: {
       type: 'array',
-      items: object({ userId: int(), at: dateTime('When the user lost the role (removed feed), or the latest change (updated feed).') }),
+      items: object({
+        userId: int(),
+        at: dateTime('When the user lost the role (removed feed), or the latest change (updated feed); exact to the microsecond.'),
+      }),
     },
     nextCursor: nullable(str('Pass as `after` to read on; null at the end.')),
+    cursor: nullable(
+      str(
+        'Where this page ends (also on the last page): keep `since` and send it as `after` on the next poll to resume with no gap or repeat.',
+      ),
+    ),
   }),
   MfaTempSecret: object(
     {

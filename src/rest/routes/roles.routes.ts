@@ -18,6 +18,9 @@ function feedJson(f: FeedPage) {
   return {
     content: f.nodes.map((n) => ({ userId: n.userId, at: n.at.toISOString() })),
     nextCursor: f.pageInfo.hasNextPage ? f.pageInfo.endCursor : null,
+    // Where this page ends (also on the last page): send it as `after` on the next poll to resume
+    // without gaps or repeats.
+    cursor: f.pageInfo.endCursor,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { RequestContext, SessionContext } from '../../context';
 import { type Membership, User } from '../../entities';
 import { ConflictError, ForbiddenError, assertThat } from '../../errors';
+import { nowInstant } from '../../db/instant';
+import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import { withTransaction } from '../../db/transaction';
 import { rawExecute } from '../../db/raw';
 import { isUniqueViolation } from '../../db/errors';
@@ -155,6 +157,8 @@ export class UserAdminService {
             },
           );
         }
+        // The profile is the account's: every org of the user sees the change in usersUpdatedByRole.
+        await touchRoleFeeds(tx.manager, user.id);
         await this.audit.recordChange(tx, { action, targetUserId: user.id, changes });
         return (await tx.manager.findOne(User, { where: { id: user.id } }))!;
       });
@@ -206,7 +210,8 @@ export class UserAdminService {
       await rawExecute(
         tx.manager,
         'UPDATE role_assignments SET removedAt = :now, updatedAt = :now WHERE orgId = :orgId AND userId = :userId AND removedAt IS NULL',
-        { now, orgId: sessionOrgId(s), userId: user.id },
+        // Exact (db/instant.ts): usersRemovedFromRole compares and pages by removedAt.
+        { now: nowInstant(), orgId: sessionOrgId(s), userId: user.id },
       );
       await this.sessions.revokeForMembership(tx, membership.id);
       // One statement decides whether this was the last membership (no read-then-write).

@@ -9,6 +9,7 @@ import type { AuditService } from '../audit/audit.service';
 import { mfaRequirement } from '../mfa/mfa-policy';
 import type { SessionService } from './session.service';
 import type { SignInThrottleService } from './sign-in-throttle.service';
+import type { OptOutExpiryService } from '../memberships/opt-out-expiry.service';
 import { requireSession } from '../access/access-guards';
 import { loadCurrentOrg } from '../common/tenancy';
 
@@ -47,6 +48,7 @@ export class AuthService {
     private readonly throttle: SignInThrottleService,
     private readonly audit: AuditService,
     private readonly sessionTtlSeconds: number,
+    private readonly optOutExpiry: OptOutExpiryService,
   ) {}
 
   /**
@@ -106,6 +108,8 @@ export class AuthService {
       if (kind === 'full') {
         await this.markLoggedIn(tx, user.id);
       }
+      // Rule 16b: an opt-out that has run out is told at the latest now (once; the sweep may have).
+      await this.optOutExpiry.notifyIfExpired(tx, membership);
       await this.audit.recordChange(tx, {
         action: 'auth.sign_in',
         orgId: org.id,

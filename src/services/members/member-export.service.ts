@@ -1,4 +1,5 @@
-import type { RequestContext } from '../../context';
+import type { Principal, RequestContext, SessionContext } from '../../context';
+import { ForbiddenError, NotFoundError, assertThat } from '../../errors';
 import { rawQuery } from '../../db/raw';
 import { dialectOf } from '../../db/dialect';
 import type { AuditService } from '../audit/audit.service';
@@ -13,6 +14,23 @@ import { groupsByUser, membershipFromRow, mfaEnrolledUsers, rolesByUser } from '
 const MEMBER_EXPORT_ACTION = 'users.export';
 /** Rows read per keyset batch of the export. */
 const EXPORT_BATCH = 1000;
+
+/**
+ * The CLI operator acting on one org: admin rights in it, no user, no session (sessionId 0 is no
+ * row). Only exportOrgMembersAsOperator creates it, for a context without a principal.
+ */
+function operatorPrincipal(orgId: number): Principal {
+  return {
+    sessionId: 0,
+    userId: 0,
+    orgId,
+    membershipId: 0,
+    kind: 'full',
+    impersonatorUserId: null,
+    isAdmin: true,
+    expiresAt: new Date(8.64e15),
+  };
+}
 
 /** The filters of the legacy page, which the export shares. */
 export interface MemberExportFilters {
@@ -44,6 +62,25 @@ export class MemberExportService {
   ) {}
 
   async *exportMembers(ctx: RequestContext, filters: MemberExportFilters): AsyncGenerator<ExportRow> {
+    yield* this.audited(ctx, filters, {});
+  }
+
+  /**
+   * The same export for the operator at the CLI (`users:export --org SLUG`): someone with the
+   * server's own database access, so no session and no admin check, only a system context (a
+   * request with a principal is refused). Audited in that org like a download, with no actor.
+   */
+  async *exportOrgMembersAsOperator(ctx: RequestContext, orgSlug: string, filters: MemberExportFilters): AsyncGenerator<ExportRow> {
+    assertThat(ctx.principal === null, () => new ForbiddenError('The operator export runs without a session (CLI only).'));
+    const [org] = await rawQuery<{ id: unknown }>(ctx.manager, 'SELECT id FROM orgs WHERE slug = :slug', {
+      slug: orgSlug.trim().toLowerCase(),
+    });
+    assertThat(org, () => new NotFoundError('Org'));
+    const operator: SessionContext = { ...ctx, principal: operatorPrincipal(Number(org.id)) };
+    yield* this.audited(operator, filters, { actorUserId: null });
+  }
+
+  private async *audited(ctx: RequestContext, filters: MemberExportFilters, actor: { actorUserId?: null }): AsyncGenerator<ExportRow> {
     const rows = this.iterateMembers(ctx, {
       search: filters.search ?? null,
       filter: filters.active == null ? null : { isActive: filters.active },
@@ -66,6 +103,7 @@ export class MemberExportService {
       }
       await this.audit.recordChange(ctx, {
         action: MEMBER_EXPORT_ACTION,
+        ...actor,
         changes: {
           rowCount,
           complete,

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Membership, Role, User, UserGroup } from '../../entities';
 import { rawQuery, toBool, toDate } from '../../db/raw';
+import { instantFromDb } from '../../db/instant';
 import { MEMBERSHIP_FLAGS } from '../memberships/membership-fields';
 
 /**
@@ -17,7 +18,7 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
     orgId: Number(row.orgId),
     userId: Number(row.userId),
     ...Object.fromEntries(MEMBERSHIP_FLAGS.map((f) => [f, toBool(row[f])])),
-    mfaOptOutUntil: toDate(row.mfaOptOutUntil),
+    mfaOptOutUntil: instantFromDb(row.mfaOptOutUntil),
     mfaOptOutReason: (row.mfaOptOutReason as string | null) ?? null,
     mfaOptOutAt: toDate(row.mfaOptOutAt),
     mfaOptOutByUserId: row.mfaOptOutByUserId == null ? null : Number(row.mfaOptOutByUserId),

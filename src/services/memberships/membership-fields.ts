@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../errors';
+import { epochMicros, parseInstant, toInstant } from '../../db/instant';
 
 /**
  * The membership's Account Status flags (docs/product.md §1, §4), in the seed's order: the ONE
@@ -70,18 +71,19 @@ function parseUntil(value: unknown, now: Date): Date | null {
   }
   let d: Date | null = null;
   if (value instanceof Date) {
-    d = value;
+    // From GraphQL: the DateTimeISO scalar already parsed it exactly (an Instant).
+    d = Number.isNaN(value.getTime()) ? null : value;
   } else if (typeof value === 'string' && DATE_TIME.test(value.trim())) {
-    d = new Date(value.trim());
+    d = parseInstant(value, 'mfaOptOutUntil');
   }
-  if (!d || Number.isNaN(d.getTime())) {
+  if (!d) {
     throw new BadUserInputError('mfaOptOutUntil must be an ISO 8601 date-time with a time zone, or null.', 'mfaOptOutUntil');
   }
-  if (d.getTime() <= now.getTime()) {
+  if (epochMicros(d) <= epochMicros(now)) {
     throw new BadUserInputError('mfaOptOutUntil must be in the future.', 'mfaOptOutUntil');
   }
-  // Stored with second precision on both engines: drop the milliseconds so a re-read compares equal.
-  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+  // Kept exactly as given (to the microsecond): the column is exact on both engines.
+  return toInstant(d);
 }
 
 function parseReason(value: unknown): string | null {

@@ -5,6 +5,8 @@ import { BadUserInputError, ConflictError, ForbiddenError, StaleVersionError } f
 import { withTransaction } from '../../db/transaction';
 import { lockRow, supportsRowLocks } from '../../db/locks';
 import { rawExecute, rawQuery, toDate } from '../../db/raw';
+import { epochMicros, instantFromDb, nowInstant } from '../../db/instant';
+import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
 import { requireAdmin } from '../access/access-guards';
 import type { NotificationService } from '../notifications/notification.service';
@@ -50,7 +52,7 @@ const MAX_ATTEMPTS = 5;
 class LostRace extends Error {}
 
 const same = (a: unknown, b: unknown): boolean =>
-  a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime() : a === b;
+  a instanceof Date || b instanceof Date ? a instanceof Date && b instanceof Date && epochMicros(a) === epochMicros(b) : a === b;
 const auditValue = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
 const activeAdmin = (s: Pick<State, 'isActive' | 'isAdmin'>): boolean => s.isActive && s.isAdmin;
 
@@ -76,7 +78,7 @@ export class MembershipService {
    */
   async updateMembership(ctx: RequestContext, ref: MemberRef, patch: unknown, version?: unknown): Promise<Membership> {
     const s = await requireAdmin(ctx, this.audit, MEMBERSHIP_UPDATE_ACTION, refId(ref));
-    const now = new Date();
+    const now = nowInstant();
     const p = parseMembershipPatch(patch, now);
     const expected = parseVersion(version);
     for (let attempt = 1; ; attempt++) {
@@ -148,9 +150,12 @@ export class MembershipService {
     }
     // Every SET value is a parameter (or version + 1), so MySQL's left-to-right evaluation and
     // SQLite's old-value semantics give the same result.
+    // A new or changed opt-out (or none) has not expired yet: its expiry gets its own notice.
+    const newOptOut = changed.includes('mfaOptOut') || changed.includes('mfaOptOutUntil');
     const rows = await rawExecute(
       tx.manager,
       `UPDATE memberships SET ${changed.map((c) => `${c} = :${c}`).join(', ')}, version = version + 1, updatedAt = :now
+        ${newOptOut ? ', mfaOptOutExpiryNotifiedAt = NULL' : ''}
         WHERE id = :id AND version = :version`,
       params,
     );
@@ -160,6 +165,8 @@ export class MembershipService {
       }
       throw new LostRace();
     }
+    // The member's record changed: their role assignments show in usersUpdatedByRole.
+    await touchRoleFeeds(tx.manager, user.id, [orgId]);
     if ((current.isActive && !next.isActive) || (current.isAdmin && !next.isAdmin)) {
       // Rule 8: effective on the member's next request.
       await this.sessions.revokeForMembership(tx, current.id);
@@ -311,7 +318,7 @@ export class MembershipService {
     return rows
       .filter((r) => byId.has(Number(r.userId)))
       .map((r) => {
-        const until = toDate(r.mfaOptOutUntil);
+        const until = instantFromDb(r.mfaOptOutUntil);
         return {
           user: byId.get(Number(r.userId))!,
           since: toDate(r.mfaOptOutAt),

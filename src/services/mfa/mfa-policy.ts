@@ -1,3 +1,5 @@
+import { epochMicros } from '../../db/instant';
+
 /** What sign-in must ask of a member, from the org's setting, the member's opt-out and factor. */
 export type MfaRequirement = 'none' | 'challenge' | 'enroll';
 
@@ -10,7 +12,8 @@ export interface MfaPolicyInput {
 
 /** An opt-out with a past end date is simply enforcement again: no job has to clear it. */
 export function isOptOutEffective(optOut: boolean, until: Date | null, now: Date): boolean {
-  return optOut && (until === null || until.getTime() > now.getTime());
+  // Exact: an opt-out given to the microsecond ends at that microsecond (db/instant.ts).
+  return optOut && (until === null || epochMicros(until) > epochMicros(now));
 }
 
 /**

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, assertThat } from '../../errors';
 import { rawExecute, rawQuery } from '../../db/raw';
 import { lockRow } from '../../db/locks';
 import { withTransaction } from '../../db/transaction';
+import { nowInstant } from '../../db/instant';
 import type { AuditService } from '../audit/audit.service';
 import { requireAdmin } from '../access/access-guards';
 import { PAGE_LIMITS } from '../common/paging';
@@ -59,7 +60,7 @@ export class RoleService {
       if (rows.some((r) => r.removedAt === null)) {
         return false;
       }
-      const now = new Date();
+      const now = nowInstant();
       if (rows.length > 0) {
         await rawExecute(tx.manager, 'UPDATE role_assignments SET removedAt = NULL, assignedAt = :now, updatedAt = :now WHERE id = :id', {
           now,
@@ -83,7 +84,7 @@ export class RoleService {
     const s = await this.prepare(ctx, 'role.unassign', userId);
     return withTransaction(s, async (tx) => {
       const role = await this.lock(tx, 'roles', roleId, 'Role');
-      const now = new Date();
+      const now = nowInstant();
       const changed = await rawExecute(
         tx.manager,
         'UPDATE role_assignments SET removedAt = :now, updatedAt = :now WHERE roleId = :roleId AND userId = :userId AND removedAt IS NULL',
