@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const app = Fastify({ logger: false });
   app.post('/graphql', async (req, reply) => {
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-    const [sessions] = await pool.query(SESSION_SQL, { hash: hashToken(token), now: new Date(), yes: true } as any);
+    const [sessions] = await pool.query(SESSION_SQL, { hash: hashToken(token), now: new Date(), yes: true, active: 'active' } as any);
     const session = (sessions as Array<{ orgId: number; isAdmin: number }>)[0];
     if (!session) {
       return reply.code(200).send({ errors: [{ message: 'Not signed in.', extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -6,7 +6,7 @@ import { USER_COLUMNS } from '../src/services/members/member-rows';
  * service runs (the benchmark prints the statements the server ran beside these).
  */
 
-/** SessionService.resolve's statement (named parameters :hash, :now, :yes). */
+/** SessionService.resolve's statement (named parameters :hash, :now, :yes, :active). */
 export { PRINCIPAL_SQL as SESSION_SQL } from '../src/services/auth/session.service';
 
 /** The first keyset page by last name: the service's own SQL builder (services/member-query.ts). */

@@ -1,3 +1,4 @@
+import { Op } from '../../services/access/policy';
 import {
   BODY_ERRORS,
   byRefParam,
@@ -18,7 +19,7 @@ export const membershipRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/user/users/{id}/membership',
-    access: 'ADMIN',
+    access: Op.MembershipUpdate,
     doc: {
       tags: ['user'],
       operationId: 'updateMembership',
@@ -48,7 +49,7 @@ export const membershipRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/user/org/mfa',
-    access: 'ADMIN',
+    access: Op.OrgMfaSet,
     doc: {
       tags: ['org'],
       operationId: 'setOrgMfaRequired',

@@ -4,7 +4,7 @@ import { rawQuery, toDate } from '../../db/raw';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey, type SeekPosition } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
-import { requireAdmin } from '../access/access-guards';
+import { Op, authorize } from '../access/policy';
 import { PAGE_LIMITS, pageSize } from '../common/paging';
 import { loadRole, sessionOrgId } from '../common/tenancy';
 
@@ -17,7 +17,7 @@ export interface FeedArgs {
 
 export interface FeedEntry {
   userId: number;
-  /** removedAt (removed feed) or the latest of the assignment's and the user's updatedAt (updated feed). */
+  /** removedAt (removed feed) or the latest of the assignment's and the membership's updatedAt (updated feed). */
   at: Date;
 }
 
@@ -69,8 +69,9 @@ export class RoleFeedService {
   }
 
   /**
-   * Current holders of the role whose assignment or user record changed at or after `since`,
-   * by user id (admin-only). Keyset on userId over index (roleId, removedAt, userId): the walk
+   * Current holders of the role whose assignment or member record (this org's membership: its
+   * profile and flags, or the account's email, which every org shows) changed at or after
+   * `since`, by user id (admin-only). Another org's changes to the same person never show. Keyset on userId over index (roleId, removedAt, userId): the walk
    * visits the role's current holders in order and stops after one page of matches.
    */
   async usersUpdatedByRole(ctx: RequestContext, args: FeedArgs): Promise<FeedPage> {
@@ -78,20 +79,19 @@ export class RoleFeedService {
     const binding = JSON.stringify(['role-updated', sessionOrgId(s), roleId, since.toISOString()]);
     const seek = this.decodeFeedCursor(binding, args.after, false);
     const params: Record<string, unknown> = { roleId, since, orgId: sessionOrgId(s), after: seek?.id ?? 0 };
-    const rows = await rawQuery<{ userId: unknown; raUpdated: unknown; uUpdated: unknown }>(
+    const rows = await rawQuery<{ userId: unknown; raUpdated: unknown; mUpdated: unknown }>(
       s.manager,
-      `SELECT ra.userId, ra.updatedAt AS raUpdated, u.updatedAt AS uUpdated
+      `SELECT ra.userId, ra.updatedAt AS raUpdated, m.updatedAt AS mUpdated
          FROM ${tableWithIndex(dialectOf(s), 'role_assignments', 'ra', 'IDX_role_assignments_role_removed')}
-         JOIN users u ON u.id = ra.userId
          JOIN memberships m ON m.orgId = :orgId AND m.userId = ra.userId
-        WHERE ra.roleId = :roleId AND ra.removedAt IS NULL AND ra.userId > :after AND u.deletedAt IS NULL
-          AND (ra.updatedAt >= :since OR u.updatedAt >= :since)
+        WHERE ra.roleId = :roleId AND ra.removedAt IS NULL AND ra.userId > :after
+          AND (ra.updatedAt >= :since OR m.updatedAt >= :since)
         ORDER BY ra.userId LIMIT ${first + 1}`,
       params,
     );
     return this.feedPage(rows, first, binding, (r) => {
       const a = toDate(r.raUpdated)!;
-      const b = toDate(r.uUpdated)!;
+      const b = toDate(r.mUpdated)!;
       return { userId: Number(r.userId), at: a > b ? a : b, k: null };
     });
   }
@@ -101,7 +101,7 @@ export class RoleFeedService {
     action: string,
     args: FeedArgs,
   ): Promise<{ s: SessionContext; roleId: number; since: Date; first: number }> {
-    const s = await requireAdmin(ctx, this.audit, action);
+    const s = await authorize(ctx, this.audit, Op.RoleFeedRead, { action });
     const roleId = args.roleId;
     const since = args.since;
     assertThat(since instanceof Date && !Number.isNaN(since.getTime()), () => new BadUserInputError('since must be a date-time.', 'since'));
