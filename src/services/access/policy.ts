@@ -148,7 +148,7 @@ export interface Refusal {
   message: string;
 }
 
-export const REFUSALS = {
+const REFUSALS = {
   noSession: { code: 'UNAUTHENTICATED', message: 'Not signed in, or the session has ended.' },
   stepSession: { code: 'FORBIDDEN', message: 'This session may only complete the MFA step it was issued for.' },
   noStep: { code: 'FORBIDDEN', message: 'This session has no such MFA step to complete.' },
