@@ -20,7 +20,7 @@ export function firstPageSql(orgId: number, limit: number): { sql: string; param
   );
 }
 
-/** The page's users in one IN (...): MemberReadService.usersByIds's statement. */
+/** The page's accounts (their email) in one IN (...): MemberLoaderService.accountsByIds's statement. */
 export function usersSql(ids: number[]): { sql: string; params: unknown[] } {
   return { sql: `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) AND deletedAt IS NULL`, params: ids };
 }

@@ -65,6 +65,17 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
       expect(code(await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }))).toBe('RATE_LIMITED');
     });
 
+    it('a burst of wrong passwords on both processes: at most 10 are checked (each takes a slot first), the rest RATE_LIMITED', async () => {
+      const m = await member();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).gql(SIGN_IN, { o: org.slug, e: m.email, p: `wrong-password-${i}` })),
+      );
+      const checked = results.filter((r) => code(r) === 'UNAUTHENTICATED').length;
+      expect(checked).toBeLessThanOrEqual(10);
+      expect(checked + results.filter((r) => code(r) === 'RATE_LIMITED').length).toBe(20);
+      expect(code(await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }))).toBe('RATE_LIMITED');
+    });
+
     it('concurrent sign-ins on both processes each get their own session', async () => {
       const m = await member();
       const results = await Promise.all([a, b, a, b].map((s) => s.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })));
