@@ -411,6 +411,35 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect(errorCode(await admin.gql(UPDATE_USER, { id: String(stranger.user.id), input: { firstName: 'X' } }))).toBe('NOT_FOUND');
       expect(errorCode(await admin.gql(UPDATE_USER, { id: '99999999', input: { firstName: 'X' } }))).toBe('NOT_FOUND');
     });
+    it('self-service changes apply to the org of the session only; an invitation’s address is the org’s typing and moves at once', async () => {
+      const orgA = await createOrg(app);
+      const orgB = await createOrg(app);
+      const person = await asMember(app, orgA, { firstName: 'Sam' });
+      await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, {
+        email: person.email,
+        firstName: 'Sam',
+        lastName: 'InB',
+      });
+      const inB = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgB.id, userId: person.user.id });
+      expect(
+        (await person.gql(UPDATE_USER, { id: String(person.user.id), input: { firstName: 'Samantha' } })).data!.updateUser.firstName,
+      ).toBe('Samantha');
+      expect(await app.ds.getRepository(Membership).findOneByOrFail({ id: inB.id })).toEqual(inB);
+
+      const admin = await asAdmin(app, orgA);
+      const typo = uniqueEmail('typo');
+      const pending = await invite(admin, app, { email: typo });
+      const fixed = uniqueEmail('fixed');
+      const r = await admin.gql(UPDATE_USER, { id: String(pending.id), input: { email: fixed } });
+      expect(r.data!.updateUser.email).toBe(fixed);
+      expect(errorCode(await app.gql(ACTIVATE, { t: pending.token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
+      const again = await mailedToken(app, 'invitation', fixed);
+      expect((await app.gql(ACTIVATE, { t: again.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await signIn(app, orgA, fixed, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
+      // Another member's address is this org's conflict.
+      const other = await invite(admin, app, { email: uniqueEmail('other') });
+      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(other.id), input: { email: person.email } }))).toBe('CONFLICT');
+    });
   });
 
   it('the services take a user by id or by externalRef (the REST shim’s byRef)', async () => {
