@@ -1,5 +1,5 @@
 // Every test that touches the database runs twice: once on SQLite (project "sqlite") and once
-// on MariaDB (project "mariadb"). Pure unit tests run once. See test/setup/ and README "Tests".
+// on MariaDB (project "mariadb"). Pure unit tests run once. See test/setup/ and docs/testing.md.
 const { existsSync } = require('node:fs');
 
 const swc = [

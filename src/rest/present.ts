@@ -2,6 +2,7 @@ import type { SessionContext } from '../context';
 import type { Membership, Org } from '../entities';
 import { Op, allows } from '../services/access/policy';
 import type { MemberView } from '../services/members/member-view';
+import { flagsOf } from '../services/memberships/membership-fields';
 
 /**
  * Response shaping: service views → the legacy JSON field names. Never a secret (password hash,
@@ -13,15 +14,9 @@ const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toIS
 export function membershipJson(m: Membership) {
   return {
     userId: m.userId,
-    isActive: m.isActive,
-    isAdmin: m.isAdmin,
-    allAccess: m.allAccess,
-    portalAccess: m.portalAccess,
-    mfaOptOut: m.mfaOptOut,
+    ...flagsOf(m),
     mfaOptOutUntil: iso(m.mfaOptOutUntil),
     mfaOptOutReason: m.mfaOptOutReason,
-    excludeFromMembershipCount: m.excludeFromMembershipCount,
-    hasAdvancedPermissions: m.hasAdvancedPermissions,
     version: m.version,
     updatedAt: iso(m.updatedAt),
   };

@@ -10,6 +10,7 @@ import {
   startTestApp,
   testDbKind,
   type TestApp,
+  auditRows,
 } from '../support/harness';
 import {
   CHANGE_PASSWORD,
@@ -19,7 +20,6 @@ import {
   ME,
   STOP_IMPERSONATING,
   UPDATE_USER,
-  auditRows,
   STRONG_PASSWORD,
 } from '../support/accounts';
 

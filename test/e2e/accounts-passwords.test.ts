@@ -11,19 +11,10 @@ import {
   TEST_PASSWORD,
   testDbKind,
   type TestApp,
-} from '../support/harness';
-import {
-  ACTIVATE,
-  CHANGE_PASSWORD,
-  DELETE_USER,
-  ISSUE_RESET,
-  ME,
-  STRONG_PASSWORD,
   auditRows,
   countRows,
-  invite,
-  mailedToken,
-} from '../support/accounts';
+} from '../support/harness';
+import { ACTIVATE, CHANGE_PASSWORD, DELETE_USER, ISSUE_RESET, ME, STRONG_PASSWORD, invite, mailedToken } from '../support/accounts';
 
 const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
 
@@ -200,7 +191,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
 
     const audit = await auditRows(app, { action: 'user.change_password', targetUserId: member.user.id });
     expect(audit.map((a) => a.outcome)).toEqual(['WRONG_PASSWORD', 'success']);
-    expect(JSON.parse(audit[1].changes!)).toEqual({ otherSessionsRevoked: 2 });
+    expect(audit[1].changes!).toEqual({ otherSessionsRevoked: 2 });
     expect(JSON.stringify(audit)).not.toContain(STRONG_PASSWORD);
   });
 

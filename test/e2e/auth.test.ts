@@ -1,28 +1,12 @@
 import { Membership } from '../../src/entities';
-import {
-  asAdmin,
-  asMember,
-  createMember,
-  createOrg,
-  errorCode,
-  startTestApp,
-  TEST_PASSWORD,
-  testDbKind,
-  type TestApp,
-} from '../support/harness';
+import { asAdmin, asMember, createMember, createOrg, errorCode, useTestApp, TEST_PASSWORD, testDbKind } from '../support/harness';
 
 const SIGN_IN =
   'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token expiresAt } }';
 const ME = '{ me { user { id firstName lastName email } org { slug } membership { isAdmin isActive } sessionKind impersonator { id } } }';
 
 describe(`sign-in and sessions (${testDbKind()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app.stop();
-  });
+  const app = useTestApp();
 
   it('signIn returns a full session; me shows user, org, membership and session kind', async () => {
     const org = await createOrg(app);

@@ -1,13 +1,7 @@
-import { asMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
+import { asMember, createOrg, errorCode, useTestApp, testDbKind } from '../support/harness';
 
 describe(`error masking (${testDbKind()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app.stop();
-  });
+  const app = useTestApp();
 
   it('a database failure reaches the client as INTERNAL_SERVER_ERROR with a request id, and the log has the details', async () => {
     const org = await createOrg(app);

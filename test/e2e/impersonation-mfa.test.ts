@@ -1,15 +1,9 @@
-import { IMPERSONATE, auditRows } from '../support/accounts';
-import { asAdmin, asMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
+import { IMPERSONATE } from '../support/accounts';
+import { asAdmin, asMember, createOrg, errorCode, useTestApp, testDbKind, auditRows } from '../support/harness';
 
 /** Rule 22 across features: an impersonation session may not touch MFA, passwords or admin operations. */
 describe(`impersonation vs MFA and admin operations (${testDbKind()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app.stop();
-  });
+  const app = useTestApp();
 
   it('refuses every MFA, password and admin operation under impersonation, audits the refusals naming both people, and changes nothing', async () => {
     const org = await createOrg(app);

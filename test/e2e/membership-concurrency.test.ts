@@ -1,5 +1,5 @@
-import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
-import { auditRows, counters, membershipRow, updateMembership } from '../support/membership';
+import { asAdmin, asMember, createMember, createOrg, errorCode, useTestApp, testDbKind, auditRows } from '../support/harness';
+import { counters, membershipRow, updateMembership } from '../support/membership';
 
 // Several requests per test on a shared 2-core machine: the default 5 s is too tight.
 jest.setTimeout(60_000);
@@ -8,13 +8,7 @@ const ACTION = 'membership.update';
 const FLAGS = ['allAccess', 'isActive', 'excludeFromMembershipCount', 'portalAccess'] as const;
 
 describe(`updateMembership under concurrency and failure (${testDbKind()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app.stop();
-  });
+  const app = useTestApp();
 
   it('20 parallel updates of one member end consistent: counters, version, one audit row per effective change', async () => {
     const org = await createOrg(app);

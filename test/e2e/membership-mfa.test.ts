@@ -1,5 +1,17 @@
-import { asAdmin, asMember, createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, type TestApp } from '../support/harness';
-import { auditRows, ctxOf, fakeDate, membershipRow, updateMembership } from '../support/membership';
+import {
+  asAdmin,
+  asMember,
+  createMember,
+  createOrg,
+  errorCode,
+  signIn,
+  startTestApp,
+  testDbKind,
+  type TestApp,
+  auditRows,
+  fakeDateOnly,
+} from '../support/harness';
+import { ctxOf, membershipRow, updateMembership } from '../support/membership';
 
 jest.setTimeout(60_000);
 
@@ -82,7 +94,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect(Math.abs(new Date(byName.Temporary.since).getTime() - t0)).toBeLessThan(60_000);
     expect(byName.Forever).toMatchObject({ until: null, reason: null, effective: true });
 
-    fakeDate(new Date(t0 + 2 * HOUR));
+    fakeDateOnly(new Date(t0 + 2 * HOUR));
     try {
       expect((await signIn(app, org, temporary.email)).status).toBe('MFA_ENROLLMENT_REQUIRED');
       expect((await signIn(app, org, forever.email)).status).toBe('SIGNED_IN');

@@ -1,6 +1,6 @@
 import { type Membership } from '../../src/entities';
-import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type TestApp } from '../support/harness';
-import { auditRows, counters, ctxOf, membershipRow, updateMembership, withoutBookkeeping } from '../support/membership';
+import { asAdmin, asMember, createMember, createOrg, errorCode, useTestApp, testDbKind, auditRows } from '../support/harness';
+import { counters, ctxOf, membershipRow, updateMembership, withoutBookkeeping } from '../support/membership';
 
 // Several requests per test on a shared 2-core machine: the default 5 s is too tight.
 jest.setTimeout(60_000);
@@ -8,13 +8,7 @@ jest.setTimeout(60_000);
 const ACTION = 'membership.update';
 
 describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app.stop();
-  });
+  const app = useTestApp();
 
   it('the seed case: {mfaOptOut: true} alone changes only the opt-out (and its bookkeeping), audited with the notice', async () => {
     const org = await createOrg(app);

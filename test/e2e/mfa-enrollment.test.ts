@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, withToken, type TestApp } from '../support/harness';
-import { challenge, clock, enroll, factorRow, GENERATE, ME_MFA, oathtool, startSibling, VALIDATE, VERIFY } from '../support/mfa';
+import { createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, withToken, type TestApp, clock } from '../support/harness';
+import { challenge, enroll, factorRow, GENERATE, ME_MFA, oathtool, startSibling, VALIDATE, VERIFY } from '../support/mfa';
+import { describeWithTools } from '../support/tools';
 
-describe(`MFA enrollment (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
   let app: TestApp;
   beforeAll(async () => {
     clock.install();

@@ -11,10 +11,10 @@ import {
   withToken,
   type Principal,
   type TestApp,
+  clock,
 } from '../support/harness';
 import {
   challenge,
-  clock,
   deniedCount,
   enroll,
   factorRow,
@@ -27,8 +27,9 @@ import {
   VALIDATE,
   VERIFY,
 } from '../support/mfa';
+import { describeWithTools } from '../support/tools';
 
-describe(`MFA recovery codes and reset (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`, () => {
   let app: TestApp;
   beforeAll(async () => {
     clock.install();

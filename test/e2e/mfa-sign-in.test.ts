@@ -1,5 +1,6 @@
-import { createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, withToken, type TestApp } from '../support/harness';
-import { clock, enroll, GENERATE, ME_MFA, oathtool, REGENERATE, RESET, setOptOut, VALIDATE, VERIFY } from '../support/mfa';
+import { createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, withToken, type TestApp, clock } from '../support/harness';
+import { enroll, GENERATE, ME_MFA, oathtool, REGENERATE, RESET, setOptOut, VALIDATE, VERIFY } from '../support/mfa';
+import { describeWithTools } from '../support/tools';
 
 type OptOut = 'none' | 'open-ended' | 'until-future' | 'expired';
 
@@ -25,7 +26,7 @@ const MATRIX: Array<[boolean, boolean, OptOut, string]> = [
   [false, false, 'expired', 'SIGNED_IN'],
 ];
 
-describe(`MFA at sign-in (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `MFA at sign-in (${testDbKind()})`, () => {
   let app: TestApp;
   beforeAll(async () => {
     clock.install();

@@ -1,8 +1,19 @@
-import { createMember, createOrg, errorCode, signIn, startTestApp, testDbKind, type TestApp, type TestMember } from '../support/harness';
-import { challenge, clock, deniedCount, enroll, factorRow, ME_MFA, oathtool, startSibling, VERIFY } from '../support/mfa';
+import {
+  createMember,
+  createOrg,
+  errorCode,
+  signIn,
+  startTestApp,
+  testDbKind,
+  type TestApp,
+  type TestMember,
+  clock,
+} from '../support/harness';
+import { challenge, deniedCount, enroll, factorRow, ME_MFA, oathtool, startSibling, VERIFY } from '../support/mfa';
 import type { Org } from '../../src/entities';
+import { describeWithTools } from '../support/tools';
 
-describe(`MFA challenge: replay, window, lockout, batching (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `MFA challenge: replay, window, lockout, batching (${testDbKind()})`, () => {
   let app: TestApp;
   beforeAll(async () => {
     clock.install();

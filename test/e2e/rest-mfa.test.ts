@@ -13,13 +13,14 @@ import {
 import type { Org } from '../../src/entities';
 import { totpCodeAt } from '../../src/security/totp';
 import { ResponseChecker } from '../support/openapi';
+import { describeWithTools } from '../support/tools';
 
 const GEN = '/user/users/mfa/generateTempSecret';
 const VALIDATE = '/user/users/mfa/validateCode';
 const RESET = '/user/users/mfa/reset';
 const ORG_MFA = '/user/org/mfa';
 
-describe(`REST MFA and org MFA paths (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `REST MFA and org MFA paths (${testDbKind()})`, () => {
   let app: TestApp;
   let org: Org;
   let admin: Principal;

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describeWithTools, requireTool } from '../support/tools';
 import { asAdmin, asMember, createOrg, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 
 /** A policy as strict as the one the hardening headers apply: no inline script or style, same origin only. */
@@ -22,7 +23,7 @@ const FLAG_COLUMNS = [
  * open the Swagger docs, authorize with an admin token, expand PUT /user/users/{id}/membership,
  * Try it out, enter the id and the body {"mfaOptOut": true}, Execute.
  */
-describe(`Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
+describeWithTools(['chromium'], `Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
   let app: TestApp;
   let admin: Principal;
   let target: Principal;
@@ -37,7 +38,7 @@ describe(`Swagger UI at /docs, in a browser (${testDbKind()})`, () => {
     admin = await asAdmin(app, org);
     target = await asMember(app, org, { firstName: 'Valentina', lastName: 'Rodriguez', allAccess: true });
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: requireTool('chromium'),
       args: [
         '--headless',
         '--no-sandbox',

@@ -14,8 +14,9 @@ import {
   type Principal,
   type TestApp,
   type TestMember,
+  fakeDateOnly,
 } from '../support/harness';
-import { ctxOf as serviceCtx, fakeDate } from '../support/membership';
+import { ctxOf as serviceCtx } from '../support/membership';
 
 const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) }';
 const UNASSIGN = 'mutation($u: ID!, $r: ID!) { unassignRole(userId: $u, roleId: $r) }';
@@ -154,7 +155,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
   it('usersRemovedFromRole / usersUpdatedByRole: right users, paged, bound cursors, admin-only', async () => {
     const role = (await admin.gql('mutation { createRole(name: "Sync") { id } }')).data!.createRole.id;
     const id = (i: number): string => String(people[i].user.id);
-    fakeDate(T('10:00'));
+    fakeDateOnly(T('10:00'));
     // A session opened at the faked time (the real-time one has expired by then).
     const token = (await signIn(app, org, admin.email)).token;
     const as = async (q: string, vars: Record<string, unknown>): Promise<void> => {
@@ -163,10 +164,10 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     for (const i of [1, 2, 3, 4]) {
       await as(ASSIGN, { u: id(i), r: role });
     }
-    fakeDate(T('10:10'));
+    fakeDateOnly(T('10:10'));
     await as(UNASSIGN, { u: id(1), r: role });
     await as(UNASSIGN, { u: id(2), r: role });
-    fakeDate(T('10:20'));
+    fakeDateOnly(T('10:20'));
     await as(UNASSIGN, { u: id(3), r: role });
     await as(ASSIGN, { u: id(1), r: role }); // holds it again: not "removed"
     jest.useRealTimers();

@@ -8,8 +8,9 @@ import {
   testDbKind,
   type Principal,
   type TestApp,
+  tableCounts,
 } from '../support/harness';
-import { CREATE_USER, DELETE_USER, IMPERSONATE, ISSUE_RESET, tableCounts, UPDATE_USER } from '../support/accounts';
+import { CREATE_USER, DELETE_USER, IMPERSONATE, ISSUE_RESET, UPDATE_USER } from '../support/accounts';
 import { UPDATE_MEMBERSHIP } from '../support/membership';
 import { RESET } from '../support/mfa';
 import type { Org } from '../../src/entities';

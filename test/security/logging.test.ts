@@ -8,8 +8,10 @@ import {
   TEST_PASSWORD,
   type Principal,
   type TestApp,
+  clock,
 } from '../support/harness';
-import { clock, GENERATE, oathtool, VALIDATE, VERIFY } from '../support/mfa';
+import { GENERATE, oathtool, VALIDATE, VERIFY } from '../support/mfa';
+import { describeWithTools } from '../support/tools';
 import {
   ACTIVATE,
   CHANGE_PASSWORD,
@@ -28,7 +30,7 @@ type LogLine = Record<string, unknown>;
  * ASVS V16 (security logging): JSON lines that say who did what with which outcome, that never
  * hold a credential, and that a client cannot forge lines into.
  */
-describe(`logging (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
   let app: TestApp;
   let org: Org;
   let admin: Principal;

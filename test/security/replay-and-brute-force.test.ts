@@ -8,17 +8,19 @@ import {
   TEST_PASSWORD,
   type Principal,
   type TestApp,
+  clock,
 } from '../support/harness';
 import { ACTIVATE, IMPERSONATE, ISSUE_RESET, STOP_IMPERSONATING, STRONG_PASSWORD, invite, mailedToken } from '../support/accounts';
 import type { Org } from '../../src/entities';
-import { challenge, clock, deniedCount, enroll, factorRow, oathtool, VERIFY } from '../support/mfa';
+import { challenge, deniedCount, enroll, factorRow, oathtool, VERIFY } from '../support/mfa';
+import { describeWithTools } from '../support/tools';
 
 /**
  * OWASP API2 (broken authentication) and API6 (sensitive business flows): one-time secrets work
  * once, also under a race; ended sessions stay ended; guessing is counted per attempt, whether
  * the attempts come as aliases of one request or as separate requests.
  */
-describe(`replay and brute force (${testDbKind()})`, () => {
+describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () => {
   let app: TestApp;
   let org: Org;
   let admin: Principal;

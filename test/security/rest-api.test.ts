@@ -1,5 +1,14 @@
-import { asAdmin, asMember, createMember, createOrg, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
-import { tableCounts } from '../support/accounts';
+import {
+  asAdmin,
+  asMember,
+  createMember,
+  createOrg,
+  startTestApp,
+  testDbKind,
+  type Principal,
+  type TestApp,
+  tableCounts,
+} from '../support/harness';
 import type { Org } from '../../src/entities';
 
 /**

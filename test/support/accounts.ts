@@ -1,10 +1,9 @@
-import type { FindOptionsWhere } from 'typeorm';
-import { AuditEvent, NotificationOutbox } from '../../src/entities';
+import { NotificationOutbox } from '../../src/entities';
 import { SecretBox, deriveOutboxKey } from '../../src/security/secret-box';
 import { outboxTokenContext, type TokenMessage } from '../../src/services/notifications/notification.service';
-import type { TestApp } from './harness';
+import type { TestApp } from './app';
 
-/** GraphQL documents and row helpers shared by the accounts-*.test.ts files. */
+/** GraphQL documents and mailbox helpers shared by the accounts-*.test.ts files. */
 export const CREATE_USER = `mutation($input: CreateUserInput!) {
   createUser(input: $input) {
     user { id firstName lastName email externalRef language status lastLoginAt createdAt }
@@ -18,43 +17,13 @@ export const UPDATE_USER = `mutation($id: ID!, $input: UpdateUserInput!) {
 export const DELETE_USER = 'mutation($id: ID!) { deleteUser(userId: $id) }';
 export const ACTIVATE = 'mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) }';
 export const ISSUE_RESET = 'mutation($id: ID!) { issuePasswordReset(userId: $id) { purpose expiresAt } }';
+export const CONFIRM_EMAIL = 'mutation($t: String!, $p: String!) { confirmEmailChange(token: $t, password: $p) }';
 export const CHANGE_PASSWORD = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
 export const IMPERSONATE = 'mutation($id: ID!) { impersonate(userId: $id) { token expiresAt user { id firstName } } }';
 export const STOP_IMPERSONATING = 'mutation { stopImpersonating }';
 export const ME = '{ me { user { id } membership { isAdmin } sessionKind impersonator { id firstName } } }';
 
-export async function auditRows(app: TestApp, where: FindOptionsWhere<AuditEvent>): Promise<AuditEvent[]> {
-  return app.ds.getRepository(AuditEvent).find({ where, order: { id: 'ASC' } });
-}
-
-export async function countRows(app: TestApp, table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {
-  const rows: Array<{ n: unknown }> = await app.ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, params);
-  return Number(rows[0].n);
-}
-
-/** Row counts of every table a user mutation may touch: compare before/after to prove nothing was left behind. */
-export async function tableCounts(app: TestApp): Promise<Record<string, number>> {
-  const tables = [
-    'users',
-    'memberships',
-    'password_tokens',
-    'notification_outbox',
-    'sessions',
-    'audit_events',
-    'mfa_factors',
-    'role_assignments',
-    'user_group_members',
-  ];
-  const out: Record<string, number> = {};
-  for (const t of tables) {
-    out[t] = await countRows(app, t);
-  }
-  return out;
-}
-
 export const STRONG_PASSWORD = 'violet-Harbour-kettle-42';
-
-export const CONFIRM_EMAIL = 'mutation($t: String!, $p: String!) { confirmEmailChange(token: $t, password: $p) }';
 
 /** One message of the outbox that carries a token, as the mailer would read it (the token unsealed). */
 export interface MailedToken {

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
+import { findTool } from './tools';
 
 /**
  * A throwaway MariaDB server for tests and the benchmark: its own data directory and port, on
@@ -24,24 +25,6 @@ export interface ThrowawayMariaDb {
   stop(): Promise<void>;
 }
 
-const MARIADBD_CANDIDATES = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/sbin/mysqld'];
-
-function findMariaDbd(): string | null {
-  return MARIADBD_CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function admin(socket: string, args: string[], input?: string): { ok: boolean; out: string } {
   const r = spawnSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', ...args], { input, encoding: 'utf8' });
   return { ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
@@ -50,7 +33,7 @@ function admin(socket: string, args: string[], input?: string): { ok: boolean; o
 export async function startThrowawayMariaDb(
   opts: { dataDir?: string; bufferPoolMb?: number; extraArgs?: string[] } = {},
 ): Promise<ThrowawayMariaDb> {
-  const mariadbd = findMariaDbd();
+  const mariadbd = findTool('mariadbd');
   if (!mariadbd) {
     throw new Error('mariadbd not found (apt-get install mariadb-server)');
   }

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../src/context';
 import { Membership, Org } from '../../src/entities';
 import { rawQuery } from '../../src/db/raw';
-import { fakeDateOnly, type GqlResponse, type Principal, type TestApp } from './harness';
+import type { GqlResponse, Principal, TestApp } from './harness';
 
 /** Every stored field of Membership, for comparing a row before and after. */
 const MEMBERSHIP_FIELDS =
@@ -46,39 +46,6 @@ export async function counters(app: TestApp, orgId: number): Promise<{ stored: n
   };
 }
 
-export interface AuditRow {
-  action: string;
-  outcome: string;
-  actorUserId: number | null;
-  targetUserId: number | null;
-  changes: Record<string, { before: unknown; after: unknown }> | null;
-}
-
-export async function auditRows(app: TestApp, where: { action?: string; targetUserId?: number; orgId?: number }): Promise<AuditRow[]> {
-  const conds = ['1 = 1'];
-  if (where.action) {
-    conds.push('action = :action');
-  }
-  if (where.targetUserId !== undefined) {
-    conds.push('targetUserId = :targetUserId');
-  }
-  if (where.orgId !== undefined) {
-    conds.push('orgId = :orgId');
-  }
-  const rows = await rawQuery<Record<string, unknown>>(
-    app.ds.manager,
-    `SELECT action, outcome, actorUserId, targetUserId, changes FROM audit_events WHERE ${conds.join(' AND ')} ORDER BY id`,
-    where,
-  );
-  return rows.map((r) => ({
-    action: String(r.action),
-    outcome: String(r.outcome),
-    actorUserId: r.actorUserId == null ? null : Number(r.actorUserId),
-    targetUserId: r.targetUserId == null ? null : Number(r.targetUserId),
-    changes: r.changes ? JSON.parse(String(r.changes)) : null,
-  }));
-}
-
 /** A request context for calling services directly, as the REST shim will, with p's session. */
 export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext> {
   const principal = await app.server.services.session.resolve(app.ds.manager, p.token);
@@ -86,10 +53,4 @@ export async function ctxOf(app: TestApp, p: Principal): Promise<RequestContext>
     throw new Error('ctxOf: the token does not resolve');
   }
   return { ...app.systemCtx(), requestId: 'direct-call', principal };
-}
-
-/** Fakes only Date (the server runs in this process). */
-export function fakeDate(at: Date): void {
-  fakeDateOnly();
-  jest.setSystemTime(at);
 }

@@ -1,38 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
+import { requireTool } from './tools';
 import { Membership, Org } from '../../src/entities';
 import { openDataSource } from '../../ormconfig';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
-import { fakeDateOnly, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
+import { clock, postGraphql, signIn, withToken, type GqlResponse, type Principal, type TestApp, type TestMember } from './harness';
 
 const run = promisify(execFile);
-
-/**
- * The clock for MFA tests: only Date is faked (timers, ticks and I/O stay real), frozen on whole
- * seconds (MariaDB DATETIME has no fraction) and only ever moved forward.
- */
-export const clock = {
-  now: Date.UTC(2031, 0, 6, 9, 0, 0),
-  install(): void {
-    fakeDateOnly();
-    jest.setSystemTime(this.now);
-  },
-  uninstall(): void {
-    jest.useRealTimers();
-  },
-  advance(ms: number): number {
-    this.now += ms;
-    jest.setSystemTime(this.now);
-    return this.now;
-  },
-  /** Moves to the start of the next 30 s step plus `into` ms, so codes of "this step" are fresh. */
-  nextStep(into = 5_000): number {
-    const next = (Math.floor(this.now / 30_000) + 1) * 30_000 + into;
-    return this.advance(next - this.now);
-  },
-};
 
 /** The code `oathtool --totp -b SECRET` prints at `atMs`: an implementation independent of ours. */
 export async function oathtool(secret: string, atMs = clock.now): Promise<string> {
@@ -40,7 +16,7 @@ export async function oathtool(secret: string, atMs = clock.now): Promise<string
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
-  const { stdout } = await run('/usr/bin/oathtool', ['--totp', '-b', secret, '--now', at]);
+  const { stdout } = await run(requireTool('oathtool'), ['--totp', '-b', secret, '--now', at]);
   return stdout.trim();
 }
 
@@ -132,15 +108,7 @@ export async function startSibling(app: TestApp, mfaKeyHex?: string): Promise<Si
   const server = await startServer({ config, log: createLogger('info', sink), dataSource: ds, runMigrations: false });
   return {
     logs,
-    async gql(query, variables, token) {
-      const res = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: Record<string, any>; errors?: GqlResponse['errors'] };
-      return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
-    },
+    gql: (query, variables, token) => postGraphql(server.url, query, variables, token),
     stop: () => server.stop(2000),
   };
 }

@@ -6,7 +6,8 @@ import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
 import type { RequestContext } from '../../src/context';
 import { builtMain } from './build';
-import { TEST_MFA_KEY } from './harness';
+import { TEST_MFA_KEY } from './databases';
+import { postGraphql } from './graphql-client';
 
 /** A real server process (`node src/main.js`, compiled once by builtMain) for multi-process tests. */
 export interface SpawnedServer {
@@ -67,19 +68,8 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
     output,
     exited,
     async gql(query, variables, token) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await res.text();
-      let body: any;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = { text };
-      }
-      return { status: res.status, body };
+      const r = await postGraphql(url, query, variables, token);
+      return { status: r.status, body: r.body };
     },
     async kill(ms = 5000) {
       if (proc.exitCode === null && proc.signalCode === null) {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { requireTool } from '../support/tools';
 import { isWellFormedTotpCode, matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl, timeStepAt, totpCodeAt } from '../../src/security/totp';
 
 /** RFC 6238 Appendix B uses the 20-byte ASCII key "12345678901234567890" for SHA-1, 8 digits. */
@@ -21,7 +22,7 @@ function oathtool(secret: string, atMs: number): string {
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
-  return execFileSync('/usr/bin/oathtool', ['--totp', '-b', secret, '--now', at], { encoding: 'utf8' }).trim();
+  return execFileSync(requireTool('oathtool'), ['--totp', '-b', secret, '--now', at], { encoding: 'utf8' }).trim();
 }
 
 describe('TOTP (RFC 6238, SHA-1, 30 s)', () => {

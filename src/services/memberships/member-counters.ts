@@ -45,7 +45,7 @@ export async function moveMemberCounters(
   }
 }
 
-/** Recomputes the counters from the memberships (CLI `counters:rebuild`, and tests). */
+/** Recomputes the counters from the memberships (tests; the bulk seed computes them in SQL). */
 export async function rebuildMemberCounters(manager: EntityManager, orgId: number): Promise<void> {
   await rawExecute(
     manager,

@@ -1,0 +1,14 @@
+import net from 'node:net';
+
+/** A TCP port free on 127.0.0.1 right now (for servers that cannot listen on port 0 themselves). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
