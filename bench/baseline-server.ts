@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const app = Fastify({ logger: false });
   app.post('/graphql', async (req, reply) => {
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-    const [sessions] = await pool.query(SESSION_SQL, { hash: hashToken(token), now: new Date(), yes: true } as any);
+    const [sessions] = await pool.query(SESSION_SQL, { hash: hashToken(token), now: new Date(), yes: true, active: 'active' } as any);
     const session = (sessions as Array<{ orgId: number; isAdmin: number }>)[0];
     if (!session) {
       return reply.code(200).send({ errors: [{ message: 'Not signed in.', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const first = Math.min(200, Math.max(1, Number(body?.variables?.first ?? 50)));
     const page = firstPageSql(session.orgId, first + 1);
     const [rows] = await pool.query(page.sql, page.params as any);
-    const members = (rows as Array<{ userId: number; nameKey: string }>).slice(0, first);
+    const members = (rows as Array<{ userId: number; nameKey: string; firstName: string; lastName: string }>).slice(0, first);
     const users = new Map<number, Record<string, unknown>>();
     if (members.length) {
       const u = usersSql(members.map((m) => m.userId));
@@ -38,10 +38,11 @@ async function main(): Promise<void> {
         users.set(Number(r.id), r);
       }
     }
-    const nodes = members
-      .map((m) => users.get(m.userId))
-      .filter((u): u is Record<string, unknown> => !!u)
-      .map((u) => ({ id: String(u.id), firstName: u.firstName, lastName: u.lastName, email: u.email }));
+    // The names are the org's (on the membership row); the email is the account's.
+    const nodes = members.flatMap((m) => {
+      const u = users.get(m.userId);
+      return u ? [{ id: String(m.userId), firstName: m.firstName, lastName: m.lastName, email: u.email }] : [];
+    });
     const last = members[members.length - 1];
     const endCursor = last ? Buffer.from(JSON.stringify({ k: last.nameKey, id: last.userId })).toString('base64url') : null;
     return { data: { users: { nodes, pageInfo: { hasNextPage: (rows as unknown[]).length > first, endCursor } } } };

@@ -6,7 +6,7 @@ import { USER_COLUMNS } from '../src/services/members/member-rows';
  * service runs (the benchmark prints the statements the server ran beside these).
  */
 
-/** SessionService.resolve's statement (named parameters :hash, :now, :yes). */
+/** SessionService.resolve's statement (named parameters :hash, :now, :yes, :active). */
 export { PRINCIPAL_SQL as SESSION_SQL } from '../src/services/auth/session.service';
 
 /** The first keyset page by last name: the service's own SQL builder (services/member-query.ts). */
@@ -20,7 +20,7 @@ export function firstPageSql(orgId: number, limit: number): { sql: string; param
   );
 }
 
-/** The page's users in one IN (...): MemberReadService.usersByIds's statement. */
+/** The page's accounts (their email) in one IN (...): MemberLoaderService.accountsByIds's statement. */
 export function usersSql(ids: number[]): { sql: string; params: unknown[] } {
   return { sql: `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) AND deletedAt IS NULL`, params: ids };
 }

@@ -20,7 +20,9 @@ async function generate(dialect: 'sqlite' | 'mysql', url: string, name: string, 
       return;
     }
     const q = (s: string): string => JSON.stringify(s);
-    const className = `${name}${stamp}${dialect === 'mysql' ? 'Mysql' : 'Sqlite'}`;
+    // The timestamp must END the class name: TypeORM orders migrations by the number in the last 13
+    // characters (a suffix after it would shorten the number and reorder the migrations).
+    const className = `${name}${dialect === 'mysql' ? 'Mysql' : 'Sqlite'}${stamp}`;
     const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
     const down = [...sql.downQueries]
       .reverse()

@@ -320,11 +320,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
       orgs: new Batch(a, 'INSERT INTO orgs (id, name, slug, mfaRequired, licensedSeats, createdAt, updatedAt)', BATCH),
       roles: new Batch(a, 'INSERT INTO roles (id, orgId, name, createdAt)', BATCH),
       groups: new Batch(a, 'INSERT INTO user_groups (id, orgId, name, createdAt)', BATCH),
-      users: new Batch(
-        a,
-        'INSERT INTO users (id, externalRef, firstName, lastName, email, emailKey, language, passwordHash, lastLoginAt, createdAt, updatedAt)',
-        BATCH,
-      ),
+      users: new Batch(a, 'INSERT INTO users (id, email, emailKey, passwordHash, createdAt, updatedAt)', BATCH),
       factors: new Batch(
         a,
         'INSERT INTO mfa_factors (id, membershipId, secretCiphertext, confirmedAt, failedAttempts, createdAt, updatedAt)',
@@ -332,9 +328,9 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
       ),
       memberships: new Batch(
         b,
-        `INSERT INTO memberships (id, orgId, userId, isActive, isAdmin, allAccess, portalAccess, mfaOptOut, mfaOptOutUntil,
-          mfaOptOutReason, mfaOptOutAt, mfaOptOutByUserId, excludeFromMembershipCount, hasAdvancedPermissions, version, nameKey,
-          fullNameKey, emailKey, lastLoginAt, createdAt, updatedAt)`,
+        `INSERT INTO memberships (id, orgId, userId, firstName, lastName, language, externalRef, status, isActive, isAdmin, allAccess,
+          portalAccess, mfaOptOut, mfaOptOutUntil, mfaOptOutReason, mfaOptOutAt, mfaOptOutByUserId, excludeFromMembershipCount,
+          hasAdvancedPermissions, version, nameKey, fullNameKey, emailKey, lastLoginAt, createdAt, updatedAt)`,
         BATCH,
       ),
       assignments: new Batch(b, 'INSERT INTO role_assignments (id, orgId, roleId, userId, assignedAt, removedAt, updatedAt)', BATCH),
@@ -367,7 +363,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
     const addMembership = (
       orgIndex: number,
       userId: number,
-      u: { first: string; last: string; email: string },
+      u: { first: string; last: string; email: string; ref: string | null },
       since: number,
       login: number | null,
       primary: boolean,
@@ -385,7 +381,8 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
       const keys = memberKeys({ firstName: u.first, lastName: u.last, email: u.email });
       const membershipId = ids.membership++;
       batches.memberships.add(
-        `(${membershipId},${orgId},${userId},${isActive ? 1 : 0},${isAdmin ? 1 : 0},${random() < 0.3 ? 1 : 0},${random() < 0.5 ? 1 : 0},` +
+        `(${membershipId},${orgId},${userId},${lit.str(u.first)},${lit.str(u.last)},'en-US',${u.ref === null ? 'NULL' : `'${u.ref}'`},'active',` +
+          `${isActive ? 1 : 0},${isAdmin ? 1 : 0},${random() < 0.3 ? 1 : 0},${random() < 0.5 ? 1 : 0},` +
           `${optOut ? 1 : 0},${optOutUntil},${optOut ? "'Hardware token on order'" : 'NULL'},${optOut ? lit.date(since + Math.floor(random() * (now - since))) : 'NULL'},` +
           `${optOut ? (adminOf.get(orgId) ?? 'NULL') : 'NULL'},${random() < 0.01 ? 1 : 0},${!isAdmin && random() < 0.05 ? 1 : 0},1,` +
           `${lit.str(keys.nameKey)},${lit.str(keys.fullNameKey)},${lit.str(keys.emailKey)},${login === null ? 'NULL' : lit.date(login)},` +
@@ -428,15 +425,19 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
       }
       const since = now - Math.floor(random() * span);
       const login = random() < 0.8 ? since + Math.floor(random() * (now - since)) : null;
-      const loginSql = login === null ? 'NULL' : lit.date(login);
-      batches.users.add(
-        `(${userId},${random() < 0.5 ? `'HR-${userId}'` : 'NULL'},${lit.str(first)},${lit.str(last)},'${email}','${email}','en-US',` +
-          `${passwordHash},${loginSql},${lit.date(since)},${lit.date(since)})`,
-      );
-      addMembership(orgIndex, userId, { first, last, email }, since, login, true);
+      batches.users.add(`(${userId},'${email}','${email}',${passwordHash},${lit.date(since)},${lit.date(since)})`);
+      // Each org keeps its own reference for the person (unique within that org).
+      addMembership(orgIndex, userId, { first, last, email, ref: random() < 0.5 ? `HR-${userId}` : null }, since, login, true);
       if (orgIndex > 0 && otherOrgs > 1 && random() < 0.01) {
         const second = 1 + ((orgIndex + Math.floor(random() * (otherOrgs - 1))) % otherOrgs);
-        addMembership(second, userId, { first, last, email }, since, login, false);
+        addMembership(
+          second,
+          userId,
+          { first, last, email, ref: null },
+          since,
+          login ? since + Math.floor(random() * (now - since)) : null,
+          false,
+        );
       }
       if (k % 10_000 === 9_999) {
         // Back-pressure: keep at most a few statements queued per connection.

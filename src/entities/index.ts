@@ -1,5 +1,5 @@
 import { AuditEvent } from './audit-event.entity';
-import { Membership } from './membership.entity';
+import { Membership, type MembershipStatus } from './membership.entity';
 import { MfaFactor } from './mfa-factor.entity';
 import { NotificationOutbox } from './notification-outbox.entity';
 import { Org } from './org.entity';
@@ -13,6 +13,7 @@ import { UserGroupMember } from './user-group-member.entity';
 import { UserGroup } from './user-group.entity';
 import { User } from './user.entity';
 
+export type { MembershipStatus };
 export {
   AuditEvent,
   Membership,

@@ -2,11 +2,19 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { ExactTimeColumn } from './exact-time';
 
+export type MembershipStatus = 'invited' | 'active';
+
 /**
- * A user in an org. Besides the flags it carries copies of the user's sort and search keys
- * (lower-cased names and email, last login) so that one org's member list is served by
- * composite indexes (orgId, key, userId) without touching the users table; they are rewritten
- * in the same transaction as every user change.
+ * A person in an org, and everything that org knows about them (docs/product.md §1): the org's
+ * profile of the person (names, language, externalRef), their last sign-in to this org, the
+ * status of the invitation, and the Account Status flags. It also carries the sort and search
+ * keys (lower-cased names and email) so that one org's member list is served by composite
+ * indexes (orgId, key, userId) without touching the users table; every write of them goes
+ * through members/member-keys.ts writeMemberKeys.
+ *
+ * An invited membership (status 'invited') belongs to an unclaimed account until the invitee
+ * redeems the invitation: it is not active, holds no seat, and shows the address the inviting
+ * admin typed (inviteEmail).
  */
 @ObjectType({ simpleResolvers: true, description: "A user's membership in one org (the Account Status flags)." })
 @Entity({ name: 'memberships' })
@@ -20,6 +28,8 @@ import { ExactTimeColumn } from './exact-time';
 @Index('IDX_memberships_org_active_name', ['orgId', 'isActive', 'nameKey', 'userId'])
 // The opt-out expiry sweep: pending notices are (NULL, until <= now), a range of this index.
 @Index('IDX_memberships_optout_expiry', ['mfaOptOutExpiryNotifiedAt', 'mfaOptOutUntil'])
+@Index('UQ_memberships_org_externalRef', ['orgId', 'externalRef'], { unique: true })
+@Index('UQ_memberships_org_emailKey', ['orgId', 'emailKey'], { unique: true })
 export class Membership {
   @Field(() => ID)
   @PrimaryGeneratedColumn({ type: 'int' })
@@ -32,6 +42,35 @@ export class Membership {
   @Field(() => ID)
   @Column({ type: 'int' })
   userId: number;
+
+  /** The org's profile of the person: what this org's admin typed, or the person changed in this org. */
+  @Column({ type: 'varchar', length: 100 })
+  firstName: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  lastName: string;
+
+  /** BCP 47. */
+  @Column({ type: 'varchar', length: 35, default: 'en-US' })
+  language: string;
+
+  /** The org's own id for the person (its HR or CRM reference): unique within the org, used by byRef. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  externalRef: string | null;
+
+  /** 'invited' until the invitee redeems the invitation (docs/product.md rule 3a), then 'active'. */
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status: MembershipStatus;
+
+  /** The address the inviting admin typed; what this org sees as the email until the invitation is accepted. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  inviteEmail: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  invitedAt: Date | null;
+
+  @Column({ type: 'int', nullable: true })
+  invitedByUserId: number | null;
 
   @Field(() => Boolean, { description: 'Enable User.' })
   @Column({ type: 'boolean', default: true })
@@ -94,11 +133,11 @@ export class Membership {
   @Column({ type: 'varchar', length: 201 })
   fullNameKey: string;
 
-  /** lower(email). */
+  /** lower(email): the account's, or the invitation's address while invited. Unique within the org. */
   @Column({ type: 'varchar', length: 254 })
   emailKey: string;
 
-  /** Copy of users.lastLoginAt for the LAST_LOGIN_AT order. */
+  /** The last sign-in to THIS org (another org's sign-ins are that org's business). */
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt: Date | null;
 

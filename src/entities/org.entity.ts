@@ -38,6 +38,10 @@ export class Org {
   @Column({ type: 'int', default: 0 })
   seatCount: number;
 
+  /** Pending invitations (memberships with status 'invited'): neither enabled, inactive nor seated. */
+  @Column({ type: 'int', default: 0 })
+  invitedCount: number;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;

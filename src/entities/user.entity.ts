@@ -1,46 +1,30 @@
-import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * A person, global across orgs. Sensitive fields carry no @Field here: the GraphQL User type
- * adds them with field-level authorization (graphql/resolvers/members.resolver.ts, UserFieldsResolver).
+ * The account: what the person owns and shares across the orgs they belong to (docs/product.md
+ * §1): the sign-in email, the password, their sessions. Everything an org knows about the person
+ * (names, language, externalRef, last sign-in) lives on the Membership, so no org's write changes
+ * what another org sees. Never a GraphQL type: the `User` type is a member as one org sees them.
+ *
+ * An account whose email is null is unclaimed: it was made for an invitation and gets its email
+ * when the invitee redeems the invitation (or is merged into the invitee's existing account).
  */
-@ObjectType('User', { simpleResolvers: true, description: 'A person; global across orgs, listed per org as a member.' })
 @Entity({ name: 'users' })
 export class User {
-  @Field(() => ID)
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
-  @Index('UQ_users_externalRef', { unique: true })
-  @Column({ type: 'varchar', length: 191, nullable: true })
-  externalRef: string | null;
-
-  @Field(() => String)
-  @Column({ type: 'varchar', length: 100 })
-  firstName: string;
-
-  @Field(() => String)
-  @Column({ type: 'varchar', length: 100 })
-  lastName: string;
-
-  /** As entered; uniqueness is enforced on emailKey (lower-cased) so it is case-insensitive on both engines. */
-  @Column({ type: 'varchar', length: 254 })
-  email: string;
+  /** As the person gave it; uniqueness is enforced on emailKey (lower-cased) so it is case-insensitive on both engines. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
 
   @Index('UQ_users_emailKey', { unique: true })
-  @Column({ type: 'varchar', length: 254 })
-  emailKey: string;
-
-  @Column({ type: 'varchar', length: 35, default: 'en-US' })
-  language: string;
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  emailKey: string | null;
 
   /** argon2id PHC string; null until the account is activated. Never exposed. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   passwordHash: string | null;
-
-  @Column({ type: 'datetime', nullable: true })
-  lastLoginAt: Date | null;
 
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;

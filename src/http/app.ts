@@ -12,8 +12,8 @@ import { buildRequestContext, requestIdFor } from './request-context';
 import { mountHealth } from './health';
 import { securityHeaders } from './security-headers';
 import { mountRest } from '../rest';
-import { BODY_LIMIT } from './body-limit';
 import { mountConsole } from './console';
+import { INVALID_UTF8, jsonBody } from './json-body';
 
 export interface AppParts {
   config: AppConfig;
@@ -72,10 +72,18 @@ export function createExpressApp(parts: AppParts): Express {
     // Browser origins allowed to call the API (Apollo Studio's Sandbox in development). Bearer
     // tokens, not cookies: no credentials mode. Apollo's CSRF prevention stays on as well.
     cors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['X-Request-Id'], maxAge: 600 }),
-    express.json({ limit: BODY_LIMIT }),
+    jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req }) => contextOf(req) as Promise<GraphQLContext>,
     }),
+    // A body that is not UTF-8 never reaches Apollo: answered in GraphQL's shape, as REST answers it in its own.
+    (err: Error & { type?: string; field?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (err.type !== INVALID_UTF8) {
+        next(err);
+        return;
+      }
+      res.status(400).json({ errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', field: err.field } }] });
+    },
   );
 
   mountRest(app, { contextOf, services, log });

@@ -1,5 +1,6 @@
 import { AppError, StaleVersionError, type BadUserInputError, type RateLimitedError } from '../errors';
 import { isDatabaseUnavailable } from '../db/errors';
+import { INVALID_UTF8 } from '../http/json-body';
 
 /** The JSON body of every REST error answer. */
 interface RestErrorBody {
@@ -26,8 +27,10 @@ export interface ErrorCircumstances {
 
 /** body-parser failures carry `type` and a 4xx `status`. */
 function bodyParserError(err: unknown): RestError | null {
-  const e = err as { type?: string; status?: number } | null;
+  const e = err as { type?: string; status?: number; message?: string; field?: string } | null;
   switch (e?.type) {
+    case INVALID_UTF8:
+      return plain(400, 'BAD_USER_INPUT', e.message ?? 'The request body is not valid UTF-8.', e.field);
     case 'entity.too.large':
       return plain(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 100 kB.');
     case 'entity.parse.failed':
@@ -58,6 +61,7 @@ function plain(status: number, error: string, message: string, field?: string): 
  * |----------------------------|------------------------------------------|
  * | BAD_USER_INPUT             | 400 `{ error, message, field }`          |
  * | malformed JSON             | 400                                      |
+ * | JSON that is not UTF-8     | 400 with the field the bad bytes were in  |
  * | UNAUTHENTICATED            | 401 + `WWW-Authenticate: Bearer`         |
  * | FORBIDDEN                  | 403                                      |
  * | NOT_FOUND                  | 404 (also another org's user)            |

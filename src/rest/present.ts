@@ -1,9 +1,11 @@
 import type { SessionContext } from '../context';
-import type { Membership, Org, User } from '../entities';
+import type { Membership, Org } from '../entities';
+import { Op, allows } from '../services/access/policy';
+import type { MemberView } from '../services/members/member-view';
 import { flagsOf } from '../services/memberships/membership-fields';
 
 /**
- * Response shaping: entities → the legacy JSON field names. Never a secret (password hash,
+ * Response shaping: service views → the legacy JSON field names. Never a secret (password hash,
  * TOTP secret, token hash): only the fields listed here leave the server.
  */
 
@@ -22,12 +24,12 @@ export function membershipJson(m: Membership) {
 }
 
 /** What every member may see of another member (docs/product.md rule 4). */
-export function userSummaryJson(u: Pick<User, 'id' | 'firstName' | 'lastName'>) {
+export function userSummaryJson(u: Pick<MemberView, 'id' | 'firstName' | 'lastName'>) {
   return { id: u.id, firstName: u.firstName, lastName: u.lastName };
 }
 
-/** The full record: for an admin, or for the member reading their own. */
-export function userJson(u: User, m?: Membership | null) {
+/** The full record, as the org sees the member: for an admin, or for the member reading their own. */
+export function userJson(u: MemberView, withMembership = true) {
   return {
     id: u.id,
     externalRef: u.externalRef,
@@ -37,7 +39,8 @@ export function userJson(u: User, m?: Membership | null) {
     language: u.language,
     lastLoginAt: iso(u.lastLoginAt),
     createdAt: iso(u.createdAt),
-    ...(m ? { membership: membershipJson(m) } : {}),
+    status: u.status,
+    ...(withMembership ? { membership: membershipJson(u.membership) } : {}),
   };
 }
 
@@ -46,14 +49,10 @@ export function orgJson(o: Org) {
 }
 
 /**
- * docs/product.md rule 4 for REST answers (the GraphQL door declares it with field-level
- * @Authorized(ADMIN_OR_SELF)): an admin, or the member themself, sees the full record.
+ * docs/product.md rule 4 for REST answers, decided by the access policy as GraphQL's field-level
+ * @Authorized(Op.MemberPrivateRead) is: the full record for an admin or oneself; id and names for
+ * any other member.
  */
-export function seesFullRecord(ctx: SessionContext, userId: number): boolean {
-  return ctx.principal.isAdmin || ctx.principal.userId === userId;
-}
-
-/** The full record for an admin or oneself; id and names for any other member. */
-export function visibleUser(ctx: SessionContext, user: User, membership?: Membership | null) {
-  return seesFullRecord(ctx, user.id) ? userJson(user, membership) : userSummaryJson(user);
+export function visibleUser(ctx: SessionContext, user: MemberView, withMembership = true) {
+  return allows(ctx.principal, Op.MemberPrivateRead, { userId: user.id }) ? userJson(user, withMembership) : userSummaryJson(user);
 }

@@ -1,20 +1,20 @@
-import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { RequestContext, SessionContext } from '../context';
-import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { requestIdFor } from '../http/request-context';
 import type { Services } from '../services';
-import { BODY_LIMIT } from '../http/body-limit';
+import { authorize, type Op } from '../services/access/policy';
+import { jsonBody } from '../http/json-body';
 import type { Json } from './openapi/components';
 
 /**
- * Who may call a route, declared per route like `@Authorized` on a GraphQL root field (and
- * enforced again by the service for writes):
- * - `SESSION`: a full session of any member of the org;
- * - `ADMIN`: a full session of an active admin, not impersonated;
- * - `MFA_ENROLLMENT`: a full session or an enrollment-only session (the MFA enrollment calls).
+ * Who may call a route: the access-policy operation it performs, declared per route as
+ * `@Authorized(Op.X)` is on a GraphQL root field, and decided by the same policy
+ * (services/access/policy.ts) before the handler runs; the service decides again with the
+ * target. A route whose operation depends on the request (PUT /user/users/mfa/reset: with a body
+ * an admin reset, without one the caller's own enrollment) names it with a function.
  */
-type Access = 'SESSION' | 'ADMIN' | 'MFA_ENROLLMENT';
+type Access = Op | ((req: Request) => Op);
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -43,11 +43,11 @@ function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
+const parseJson = jsonBody();
 
 /**
  * 415 unless a body, when there is one, is application/json; then parse it (413 over 100 kB,
- * 400 if malformed). `Content-Length: 0` (what clients send for a body-less PUT or POST) is no
+ * 400 if malformed or not UTF-8). `Content-Length: 0` (what clients send for a body-less PUT or POST) is no
  * body: req.body stays undefined (body-parser would make it `{}`).
  */
 const jsonBodyOnly: RequestHandler = (req, res, next) => {
@@ -63,31 +63,12 @@ const jsonBodyOnly: RequestHandler = (req, res, next) => {
   parseJson(req, res, next);
 };
 
-function allowed(p: SessionContext['principal'], access: Access): boolean {
-  if (access === 'MFA_ENROLLMENT') {
-    return p.kind === 'full' || p.kind === 'mfa_enrollment';
-  }
-  return p.kind === 'full' && (access === 'SESSION' || p.isAdmin);
-}
-
 function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
   const action = `rest.${route.method} ${route.path}`;
   return async (req, res) => {
     const ctx = await deps.contextOf(req);
-    if (!ctx.principal) {
-      throw new UnauthenticatedError();
-    }
-    const s = ctx as SessionContext;
-    if (!allowed(s.principal, route.access)) {
-      await deps.services.audit.recordDenied(s, { action }, 'FORBIDDEN');
-      throw new ForbiddenError(
-        s.principal.kind !== 'full'
-          ? 'This session may only complete the MFA step it was issued for.'
-          : s.principal.impersonatorUserId !== null
-            ? 'Not allowed while impersonating.'
-            : 'Only an admin of this org may do this.',
-      );
-    }
+    const op = typeof route.access === 'function' ? route.access(req) : route.access;
+    const s = await authorize(ctx, deps.services.audit, op, { action });
     const body = await route.handle(deps.services, s, req, res);
     if (res.headersSent) {
       return;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM for small secrets at rest (TOTP secrets). Text format, versioned so the scheme can
@@ -61,4 +61,12 @@ export class SecretBox {
       throw new SecretBoxError('authentication failed (wrong key, or the ciphertext was altered or moved)');
     }
   }
+}
+
+/**
+ * The key that seals one-time tokens in the notification outbox (for the mailer), derived from the
+ * configured master key with HKDF, so the TOTP secrets' key itself never seals anything else.
+ */
+export function deriveOutboxKey(master: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'gatehouse/outbox-tokens/v1', 32));
 }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/config';
-import { SecretBox } from '../security/secret-box';
+import { SecretBox, deriveOutboxKey } from '../security/secret-box';
 import { deriveCursorKey } from '../security/cursor';
 import { PasswordService } from './accounts/password.service';
 import { ProvisioningService } from './accounts/provisioning.service';
@@ -51,11 +51,11 @@ export function createServices(config: AppConfig): Services {
   const audit = new AuditService();
   const session = new SessionService();
   const signInThrottle = new SignInThrottleService();
-  const notification = new NotificationService();
+  const notification = new NotificationService(new SecretBox(deriveOutboxKey(config.mfaEncryptionKey)));
   const optOutExpiry = new OptOutExpiryService(audit, notification);
   const auth = new AuthService(session, signInThrottle, audit, config.sessionTtlSeconds, optOutExpiry);
   const provisioning = new ProvisioningService();
-  const password = new PasswordService(session, signInThrottle, audit);
+  const password = new PasswordService(session, signInThrottle, audit, notification);
   const memberLoader = new MemberLoaderService();
   const memberDirectory = new MemberDirectoryService(memberLoader, audit, cursorKey);
   return {
@@ -68,7 +68,7 @@ export function createServices(config: AppConfig): Services {
     notification,
     provisioning,
     password,
-    userAdmin: new UserAdminService(provisioning, password, session, audit),
+    userAdmin: new UserAdminService(password, session, audit),
     memberLoader,
     memberDirectory,
     memberExport: new MemberExportService(memberDirectory, memberLoader, audit),

@@ -132,8 +132,17 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorUserId: member.user.id, impersonatorUserId: admin.user.id });
     await app.gql(CHANGE_PASSWORD, { c: member.password, n: STRONG_PASSWORD }, imp.token);
-    const denied = await auditRows(app, { action: 'user.change_password', targetUserId: member.user.id });
+    // The GraphQL door refuses it (the access policy's decision, before the service runs).
+    const denied = await auditRows(app, { action: 'graphql.Mutation.changePassword', actorUserId: member.user.id });
     expect(denied[0]).toMatchObject({ outcome: 'FORBIDDEN', actorUserId: member.user.id, impersonatorUserId: admin.user.id });
+    // Straight at the service, the same policy refuses it, audited under the service's action.
+    await expect(
+      app.server.services.password.changePassword(await ctxFor(imp.token), member.password, STRONG_PASSWORD),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const byService = await auditRows(app, { action: 'user.change_password', targetUserId: member.user.id });
+    expect(byService[0]).toMatchObject({ outcome: 'FORBIDDEN', actorUserId: member.user.id, impersonatorUserId: admin.user.id });
   });
 
   it('stopImpersonating ends the impersonation session only; it is refused outside one', async () => {

@@ -8,22 +8,36 @@ import {
   UserGroup,
   UserGroupMember,
   Membership,
+  NotificationOutbox,
   PasswordToken,
 } from '../../src/entities';
+import { hashToken } from '../../src/security/tokens';
 import {
   asAdmin,
   asMember,
+  auditRows,
+  countRows,
   createMember,
   createOrg,
   errorCode,
   signIn,
-  useTestApp,
-  testDbKind,
-  auditRows,
-  countRows,
   tableCounts,
+  testDbKind,
+  useTestApp,
 } from '../support/harness';
-import { CREATE_USER, DELETE_USER, ME, UPDATE_USER } from '../support/accounts';
+import {
+  ACTIVATE,
+  CONFIRM_EMAIL,
+  CREATE_USER,
+  DELETE_USER,
+  ME,
+  STRONG_PASSWORD,
+  UPDATE_USER,
+  invite,
+  mailedToken,
+} from '../support/accounts';
+
+const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
 
 const uniqueEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
 
@@ -32,87 +46,162 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
 
   const orgRow = (id: number): Promise<Org> => app.ds.getRepository(Org).findOneByOrFail({ id });
 
-  describe('createUser', () => {
-    it('creates a new account with a one-time activation token (24 h); only its SHA-256 is stored; audited without it', async () => {
-      const org = await createOrg(app);
+  describe('createUser (an invitation, docs/product.md rule 3a)', () => {
+    it('invites: a pending member (not active, no seat, counted as invited) holding what the admin typed, a 7-day token mailed sealed; only its SHA-256 is stored; audited without it', async () => {
+      const org = await createOrg(app, { name: 'Acme Invites' });
       const admin = await asAdmin(app, org);
       const before = await orgRow(org.id);
       const email = uniqueEmail('Ada.New');
       const r = await admin.gql(CREATE_USER, { input: { email, firstName: 'Ada', lastName: 'Lovelace', externalRef: `ext-${email}` } });
       expect(r.errors).toBeUndefined();
       const out = r.data!.createUser;
-      expect(out.user).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', email, language: 'en-US' });
+      expect(out.user).toMatchObject({
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email,
+        language: 'en-US',
+        status: 'INVITED',
+        lastLoginAt: null,
+      });
       expect(out.membership).toEqual({ isAdmin: false, isActive: true, excludeFromMembershipCount: false });
-      expect(out.activation.purpose).toBe('ACTIVATION');
-      expect(out.activation.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(out.activation.purpose).toBe('INVITATION');
+      expect(JSON.stringify(out)).not.toMatch(/token/i);
       const ttl = new Date(out.activation.expiresAt).getTime() - Date.now();
-      expect(ttl).toBeGreaterThan(24 * 3600_000 - 60_000);
-      expect(ttl).toBeLessThanOrEqual(24 * 3600_000);
+      expect(ttl).toBeGreaterThan(7 * 24 * 3600_000 - 60_000);
+      expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600_000);
 
+      const mail = await mailedToken(app, 'invitation', email);
+      expect(mail).toMatchObject({ to: email, orgId: org.id, orgName: 'Acme Invites', userId: Number(out.user.id) });
+      expect(mail.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const outbox = await app.ds.getRepository(NotificationOutbox).find({ where: { kind: 'invitation', userId: mail.userId } });
+      expect(outbox[0].payload).not.toContain(mail.token);
       const tokens = await app.ds.getRepository(PasswordToken).find({ where: { userId: Number(out.user.id) } });
       expect(tokens).toHaveLength(1);
-      expect(tokens[0].purpose).toBe('activation');
-      expect(tokens[0].tokenHash).toMatch(/^[0-9a-f]{64}$/);
-      expect(tokens[0].tokenHash).not.toBe(out.activation.token);
-      const user = await app.ds.getRepository(User).findOneByOrFail({ id: Number(out.user.id) });
-      expect(user.passwordHash).toBeNull();
+      expect(tokens[0]).toMatchObject({ purpose: 'invitation', tokenHash: hashToken(mail.token) });
 
       const after = await orgRow(org.id);
-      expect(after.enabledCount - before.enabledCount).toBe(1);
-      expect(after.seatCount - before.seatCount).toBe(1);
-      const m = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: user.id });
-      expect(m).toMatchObject({ nameKey: 'lovelace ada', fullNameKey: 'ada lovelace', emailKey: email.toLowerCase() });
+      expect(after.invitedCount - before.invitedCount).toBe(1);
+      expect([after.enabledCount, after.inactiveCount, after.seatCount]).toEqual([
+        before.enabledCount,
+        before.inactiveCount,
+        before.seatCount,
+      ]);
+      const m = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: Number(out.user.id) });
+      expect(m).toMatchObject({
+        status: 'invited',
+        inviteEmail: email,
+        nameKey: 'lovelace ada',
+        fullNameKey: 'ada lovelace',
+        emailKey: email.toLowerCase(),
+      });
+      // The invitation's own account: no address, no password until the invitee redeems it.
+      expect(await app.ds.getRepository(User).findOneByOrFail({ id: Number(out.user.id) })).toMatchObject({
+        email: null,
+        passwordHash: null,
+      });
+      // Not a member yet: no sign-in to the org.
+      expect(errorCode(await app.gql(SIGN_IN, { o: org.slug, e: email, p: STRONG_PASSWORD }))).toBe('UNAUTHENTICATED');
 
-      const audit = await auditRows(app, { action: 'user.create', targetUserId: user.id });
+      const audit = await auditRows(app, { action: 'user.create', targetUserId: Number(out.user.id) });
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ orgId: org.id, actorUserId: admin.user.id, outcome: 'success', impersonatorUserId: null });
-      expect(JSON.stringify(audit[0].changes)).not.toContain(out.activation.token);
+      expect(JSON.stringify(audit[0].changes)).not.toContain(mail.token);
       expect(audit[0].changes!.email).toEqual({ before: null, after: email });
     });
 
-    it('an email that belongs to a user of another org (any case) adds a membership: same user, no token, password kept', async () => {
+    it('a person with an account in another org joins only with their own password; the membership moves onto their account, each org keeps its profile', async () => {
       const orgA = await createOrg(app);
       const orgB = await createOrg(app);
-      const existing = await createMember(app, orgA, { email: uniqueEmail('Grace') });
-      const admin = await asAdmin(app, orgB);
-      const tokensBefore = await countRows(app, 'password_tokens');
-      const r = await admin.gql(CREATE_USER, { input: { email: existing.email.toUpperCase(), firstName: 'Other', lastName: 'Name' } });
-      expect(r.errors).toBeUndefined();
-      expect(r.data!.createUser.user.id).toBe(String(existing.user.id));
-      expect(r.data!.createUser.user.firstName).toBe('Test');
-      expect(r.data!.createUser.activation).toBeNull();
-      expect(await countRows(app, 'password_tokens')).toBe(tokensBefore);
-      expect(await countRows(app, 'users', 'emailKey = ?', [existing.email.toLowerCase()])).toBe(1);
-      // The existing password opens the new org too.
-      expect((await signIn(app, orgB, existing.email, existing.password)).status).toBe('SIGNED_IN');
-      const audit = await auditRows(app, { action: 'user.create', targetUserId: existing.user.id, orgId: orgB.id });
-      expect(audit[0].changes!.existingUser).toBe(true);
+      const ceo = await createMember(app, orgA, {
+        email: uniqueEmail('ceo'),
+        firstName: 'Chief',
+        lastName: 'OfA',
+        externalRef: `A-CEO-${Date.now()}`,
+        language: 'de-CH',
+      });
+      await signIn(app, orgA, ceo.email); // a lastLoginAt in A
+      const adminB = await asAdmin(app, orgB);
+      // (That the answer is the same as for an unknown address: test/security/tenant-isolation.test.ts, attack 1.)
+      const invited = await adminB.gql(CREATE_USER, { input: { email: ceo.email.toUpperCase(), firstName: 'Typed', lastName: 'ByB' } });
+      expect(invited.errors).toBeUndefined();
+      // The existing password does not open B by itself.
+      expect(errorCode(await app.gql(SIGN_IN, { o: orgB.slug, e: ceo.email, p: ceo.password }))).toBe('UNAUTHENTICATED');
+
+      // The person joins with THEIR password (a new one is refused), then B sees their account's email, still B's names.
+      const token = (await mailedToken(app, 'invitation', ceo.email.toUpperCase())).token;
+      const wrong = await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD });
+      expect(wrong.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
+      expect((await app.gql(ACTIVATE, { t: token, p: ceo.password })).data).toEqual({ activateAccount: true });
+      const inB = await signIn(app, orgB, ceo.email, ceo.password);
+      expect(inB.status).toBe('SIGNED_IN');
+      const seen = await adminB.gql('query($id: ID) { user(id: $id) { id firstName lastName email status externalRef } }', {
+        id: String(ceo.user.id),
+      });
+      expect(seen.data!.user).toEqual({
+        id: String(ceo.user.id),
+        firstName: 'Typed',
+        lastName: 'ByB',
+        email: ceo.email,
+        status: 'ACTIVE',
+        externalRef: null,
+      });
+      // A still sees A's profile.
+      const a = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgA.id, userId: ceo.user.id });
+      expect(a).toMatchObject({ firstName: 'Chief', lastName: 'OfA', language: 'de-CH' });
+      // The invitation's account is gone, its membership moved onto the person's account.
+      expect(
+        await app.ds.getRepository(User).findOne({ where: { id: Number(invited.data!.createUser.user.id) }, withDeleted: true }),
+      ).toBeNull();
+      const accepted = await auditRows(app, { action: 'user.invitation_accept', orgId: orgB.id, targetUserId: ceo.user.id });
+      expect(accepted.map((a) => a.outcome)).toEqual(['WRONG_PASSWORD', 'success']);
     });
 
-    it('an existing member of this org (any case) is a CONFLICT and writes nothing', async () => {
+    it('a new person redeems the invitation by setting a password (policy first); the membership takes its seat', async () => {
+      const org = await createOrg(app);
+      const admin = await asAdmin(app, org);
+      const email = uniqueEmail('fresh');
+      const { id, token } = await invite(admin, app, { email, firstName: 'Fresh', lastName: 'Face' });
+      expect(errorCode(await app.gql(ACTIVATE, { t: token, p: 'short' }))).toBe('BAD_USER_INPUT');
+      const before = await orgRow(org.id);
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      const after = await orgRow(org.id);
+      expect([after.invitedCount, after.enabledCount, after.seatCount]).toEqual([
+        before.invitedCount - 1,
+        before.enabledCount + 1,
+        before.seatCount + 1,
+      ]);
+      expect(await app.ds.getRepository(User).findOneByOrFail({ id })).toMatchObject({ email, emailKey: email.toLowerCase() });
+      expect((await signIn(app, org, email, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
+      expect(errorCode(await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
+    });
+
+    it('an existing member or a pending invitation of this org (any case) is a CONFLICT and writes nothing', async () => {
       const org = await createOrg(app);
       const admin = await asAdmin(app, org);
       const m = await createMember(app, org);
+      const pending = uniqueEmail('pending');
+      await invite(admin, app, { email: pending });
       const before = await tableCounts(app);
-      const r = await admin.gql(CREATE_USER, { input: { email: m.email.toUpperCase(), firstName: 'X', lastName: 'Y' } });
-      expect(errorCode(r)).toBe('CONFLICT');
+      for (const email of [m.email.toUpperCase(), pending.toUpperCase()]) {
+        const r = await admin.gql(CREATE_USER, { input: { email, firstName: 'X', lastName: 'Y' } });
+        expect(errorCode(r)).toBe('CONFLICT');
+      }
       expect(await tableCounts(app)).toEqual(before);
     });
 
-    it('at the seat limit: SEAT_LIMIT_REACHED and no user, membership, token or audit row is left behind', async () => {
+    it('at the seat limit: the invitation is made (it needs no seat); accepting it is SEAT_LIMIT_REACHED and leaves it pending', async () => {
       const org = await createOrg(app, { licensedSeats: 1 });
       const admin = await asAdmin(app, org);
       const email = uniqueEmail('seatless');
+      const { id, token } = await invite(admin, app, { email, firstName: 'No', lastName: 'Seat' });
       const before = await tableCounts(app);
-      const counters = await orgRow(org.id);
-      const r = await admin.gql(CREATE_USER, { input: { email, firstName: 'No', lastName: 'Seat' } });
-      expect(errorCode(r)).toBe('SEAT_LIMIT_REACHED');
+      expect(errorCode(await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD }))).toBe('SEAT_LIMIT_REACHED');
       expect(await tableCounts(app)).toEqual(before);
-      expect(await countRows(app, 'users', 'emailKey = ?', [email])).toBe(0);
-      expect(await orgRow(org.id)).toMatchObject({ enabledCount: counters.enabledCount, seatCount: counters.seatCount });
-      // A member excluded from the count needs no seat.
-      const ok = await admin.gql(CREATE_USER, { input: { email, firstName: 'No', lastName: 'Seat', excludeFromMembershipCount: true } });
-      expect(ok.errors).toBeUndefined();
+      expect(await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: id })).toMatchObject({ status: 'invited' });
+      expect(await app.ds.getRepository(User).findOneByOrFail({ id })).toMatchObject({ email: null, passwordHash: null });
+      // A free seat: the same token works.
+      await app.ds.getRepository(Org).update({ id: org.id }, { licensedSeats: 2 });
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
     });
 
     it('validates input (email, names, isAdmin with advanced permissions, unknown fields) and refuses non-admins', async () => {
@@ -137,32 +226,57 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect((await auditRows(app, { actorUserId: member.user.id, outcome: 'FORBIDDEN' })).length).toBeGreaterThan(0);
     });
 
-    it('an externalRef already in use is a CONFLICT', async () => {
+    it('attack 3: externalRef is unique within the org only: another org using it is no answer at all', async () => {
       const org = await createOrg(app);
       const admin = await asAdmin(app, org);
       const ref = `ref-${Date.now()}`;
       await createMember(app, await createOrg(app), { externalRef: ref });
       const r = await admin.gql(CREATE_USER, { input: { email: uniqueEmail('ref'), firstName: 'A', lastName: 'B', externalRef: ref } });
-      expect(errorCode(r)).toBe('CONFLICT');
+      expect(r.errors).toBeUndefined();
+      const again = await admin.gql(CREATE_USER, {
+        input: { email: uniqueEmail('ref2'), firstName: 'A', lastName: 'B', externalRef: ref },
+      });
+      expect(errorCode(again)).toBe('CONFLICT');
     });
   });
 
   describe('updateUser', () => {
-    it('partial update by an admin: only sent fields change, keys on every membership are rewritten, audited with before/after', async () => {
+    it('attack 2: a partial update changes this org’s profile only; the other org sees nothing change; audited with before/after', async () => {
       const orgA = await createOrg(app);
       const orgB = await createOrg(app);
       const admin = await asAdmin(app, orgA);
       const target = await createMember(app, orgA, { firstName: 'Zed', lastName: 'Zulu' });
-      await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, { email: target.email, firstName: 'x', lastName: 'y' });
+      await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, {
+        email: target.email,
+        firstName: 'Zed',
+        lastName: 'Zulu',
+        externalRef: 'B-REF',
+      });
       const peer = await createMember(app, orgA, { firstName: 'Mia', lastName: 'Mike' });
+      const inB = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgB.id, userId: target.user.id });
 
-      const r = await admin.gql(UPDATE_USER, { id: String(target.user.id), input: { lastName: 'Alpha', language: 'de-CH' } });
+      const r = await admin.gql(UPDATE_USER, {
+        id: String(target.user.id),
+        input: { lastName: 'Alpha', language: 'de-CH', externalRef: 'A-OWNED' },
+      });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.updateUser).toMatchObject({ firstName: 'Zed', lastName: 'Alpha', language: 'de-CH', email: target.email });
+      expect(r.data!.updateUser).toMatchObject({
+        firstName: 'Zed',
+        lastName: 'Alpha',
+        language: 'de-CH',
+        email: target.email,
+        externalRef: 'A-OWNED',
+      });
 
-      const keys = await app.ds.getRepository(Membership).find({ where: { userId: target.user.id } });
-      expect(keys).toHaveLength(2);
-      expect(keys.every((m) => m.nameKey === 'alpha zed' && m.fullNameKey === 'zed alpha')).toBe(true);
+      const inA = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgA.id, userId: target.user.id });
+      expect(inA).toMatchObject({
+        lastName: 'Alpha',
+        language: 'de-CH',
+        externalRef: 'A-OWNED',
+        nameKey: 'alpha zed',
+        fullNameKey: 'zed alpha',
+      });
+      expect(await app.ds.getRepository(Membership).findOneByOrFail({ id: inB.id })).toEqual(inB);
       // A sort by name now puts the renamed member before Mike.
       const order: Array<{ userId: number }> = await app.ds.query(
         'SELECT userId FROM memberships WHERE orgId = ? AND userId IN (?, ?) ORDER BY nameKey, userId',
@@ -172,9 +286,10 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
 
       const audit = await auditRows(app, { action: 'user.update', targetUserId: target.user.id });
       expect(audit).toHaveLength(1);
-      expect(audit[0].changes).toEqual({
+      expect(audit[0].changes!).toEqual({
         lastName: { before: 'Zulu', after: 'Alpha' },
         language: { before: 'en-US', after: 'de-CH' },
+        externalRef: { before: null, after: 'A-OWNED' },
       });
     });
 
@@ -183,90 +298,127 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const admin = await asAdmin(app, org);
       const target = await createMember(app, org, { firstName: 'Same', lastName: 'Name' });
       const before = await tableCounts(app);
-      const stamp = (await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).updatedAt;
+      const stamp = (await app.ds.getRepository(Membership).findOneByOrFail({ id: target.membership.id })).updatedAt;
       const r = await admin.gql(UPDATE_USER, {
         id: String(target.user.id),
         input: { firstName: ' Same ', lastName: 'Name', email: target.email },
       });
       expect(r.errors).toBeUndefined();
       expect(await tableCounts(app)).toEqual(before);
-      expect((await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).updatedAt).toEqual(stamp);
+      expect((await app.ds.getRepository(Membership).findOneByOrFail({ id: target.membership.id })).updatedAt).toEqual(stamp);
     });
 
-    it('email: unique case-insensitively (CONFLICT), rewrites emailKey; externalRef unique; null firstName refused', async () => {
+    it('attack 3: an email change answers the same whether or not the address is taken; it happens when the mailbox confirms, and a taken one fails only then', async () => {
       const org = await createOrg(app);
       const admin = await asAdmin(app, org);
-      const a = await createMember(app, org, { externalRef: `a-${Date.now()}` });
+      const other = await createMember(app, await createOrg(app));
       const b = await createMember(app, org);
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: a.email.toUpperCase() } }))).toBe('CONFLICT');
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { externalRef: a.user.externalRef } }))).toBe(
+      const taken = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: other.email.toUpperCase() } });
+      const free = uniqueEmail('Renamed');
+      const fresh = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: free } });
+      expect(taken.errors).toBeUndefined();
+      expect(fresh).toEqual({ ...taken, headers: fresh.headers });
+      expect(fresh.data!.updateUser.email).toBe(b.email);
+      expect((await app.ds.getRepository(User).findOneByOrFail({ id: b.user.id })).email).toBe(b.email);
+
+      // The confirmation went to the new address; the old one got a notice. Only the newest token works.
+      const first = await mailedToken(app, 'email_change_confirmation', other.email);
+      const second = await mailedToken(app, 'email_change_confirmation', free);
+      expect(second.userId).toBe(b.user.id);
+      expect(errorCode(await app.gql(CONFIRM_EMAIL, { t: first.token, p: b.password }))).toBe('BAD_USER_INPUT');
+      // The person proves consent with their password (a wrong one is counted, like a sign-in).
+      expect((await app.gql(CONFIRM_EMAIL, { t: second.token, p: 'not-the-password-1' })).errors![0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'password',
+      });
+      expect((await app.gql(CONFIRM_EMAIL, { t: second.token, p: b.password })).data).toEqual({ confirmEmailChange: true });
+      expect((await app.ds.getRepository(User).findOneByOrFail({ id: b.user.id })).email).toBe(free);
+      const m = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: b.user.id });
+      expect(m.emailKey).toBe(free.toLowerCase());
+      expect((await signIn(app, org, free.toUpperCase())).status).toBe('SIGNED_IN');
+      expect(errorCode(await app.gql(SIGN_IN, { o: org.slug, e: b.email, p: b.password }))).toBe('UNAUTHENTICATED');
+      const audit = await auditRows(app, { action: 'user.email_change', targetUserId: b.user.id, outcome: 'success' });
+      expect(audit.map((a) => [a.orgId, a.actorUserId])).toEqual([[org.id, b.user.id]]);
+
+      // A taken address fails at confirmation, for the mailbox owner only.
+      const c = await createMember(app, org);
+      await admin.gql(UPDATE_USER, { id: String(c.user.id), input: { email: other.email } });
+      const takenToken = await mailedToken(app, 'email_change_confirmation', other.email);
+      expect(errorCode(await app.gql(CONFIRM_EMAIL, { t: takenToken.token, p: c.password }))).toBe('CONFLICT');
+      expect((await app.ds.getRepository(User).findOneByOrFail({ id: c.user.id })).email).toBe(c.email);
+
+      // externalRef is unique within the org; a null firstName is refused.
+      const a = await createMember(app, org, { externalRef: `a-${Date.now()}` });
+      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { externalRef: a.membership.externalRef } }))).toBe(
         'CONFLICT',
       );
       const nulled = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { firstName: null } });
       expect(nulled.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'firstName' });
-
-      const newEmail = uniqueEmail('Renamed');
-      const ok = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: newEmail, externalRef: null } });
-      expect(ok.data!.updateUser.email).toBe(newEmail);
-      const m = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: b.user.id });
-      expect(m.emailKey).toBe(newEmail.toLowerCase());
-      expect((await signIn(app, org, newEmail.toUpperCase())).status).toBe('SIGNED_IN');
-      expect(
-        errorCode(
-          await app.gql('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o,email:$e,password:$p){ token } }', {
-            o: org.slug,
-            e: b.email,
-            p: b.password,
-          }),
-        ),
-      ).toBe('UNAUTHENTICATED');
     });
 
-    it('an email change needs an admin of every org the user belongs to (no cross-org takeover)', async () => {
+    it('no admin can take over an account that also opens another org: the email stays until its mailbox owner confirms', async () => {
       const orgA = await createOrg(app);
       const orgB = await createOrg(app);
       const adminA = await asAdmin(app, orgA);
       const target = await createMember(app, orgA);
       await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, { email: target.email, firstName: 'x', lastName: 'y' });
-
-      const r = await adminA.gql(UPDATE_USER, { id: String(target.user.id), input: { email: uniqueEmail('takeover') } });
-      expect(errorCode(r)).toBe('FORBIDDEN');
+      const attacker = uniqueEmail('takeover');
+      const r = await adminA.gql(UPDATE_USER, { id: String(target.user.id), input: { email: attacker } });
+      expect(r.errors).toBeUndefined();
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).email).toBe(target.email);
-      expect(await auditRows(app, { action: 'user.update', targetUserId: target.user.id, outcome: 'FORBIDDEN' })).toHaveLength(1);
-      // Names are fine: they open nothing.
-      expect((await adminA.gql(UPDATE_USER, { id: String(target.user.id), input: { firstName: 'Fine' } })).errors).toBeUndefined();
-
-      // An admin of both orgs may.
-      const both = await asAdmin(app, orgA);
-      await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, {
-        email: both.email,
-        firstName: 'x',
-        lastName: 'y',
-        isAdmin: true,
-      });
-      const email = uniqueEmail('allowed');
-      expect((await both.gql(UPDATE_USER, { id: String(target.user.id), input: { email } })).data!.updateUser.email).toBe(email);
-      // ... but not when the B membership is inactive.
-      await app.ds.getRepository(Membership).update({ orgId: orgB.id, userId: both.user.id }, { isActive: false });
-      expect(errorCode(await both.gql(UPDATE_USER, { id: String(target.user.id), input: { email: uniqueEmail('again') } }))).toBe(
-        'FORBIDDEN',
-      );
+      // Even holding the attacker mailbox's token, the admin lacks the person's password.
+      const t = await mailedToken(app, 'email_change_confirmation', attacker);
+      expect(errorCode(await app.gql(CONFIRM_EMAIL, { t: t.token, p: 'guessed-Password-123' }))).toBe('BAD_USER_INPUT');
+      expect((await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).email).toBe(target.email);
+      expect((await signIn(app, orgB, target.email)).status).toBe('SIGNED_IN');
     });
 
-    it('a member may change their own names and language, not their email, and nobody else; other orgs are NOT_FOUND', async () => {
+    it('a member may change their own names, language and email (confirmed), nobody else’s; other orgs are NOT_FOUND', async () => {
       const org = await createOrg(app);
       const member = await asMember(app, org);
       const other = await createMember(app, org);
       const stranger = await createMember(app, await createOrg(app));
       const self = await member.gql(UPDATE_USER, { id: String(member.user.id), input: { firstName: 'Me', language: 'fr-FR' } });
       expect(self.data!.updateUser).toMatchObject({ firstName: 'Me', language: 'fr-FR' });
-      expect(errorCode(await member.gql(UPDATE_USER, { id: String(member.user.id), input: { email: uniqueEmail('self') } }))).toBe(
-        'FORBIDDEN',
+      const mine = uniqueEmail('self');
+      expect((await member.gql(UPDATE_USER, { id: String(member.user.id), input: { email: mine } })).data!.updateUser.email).toBe(
+        member.email,
       );
+      expect((await mailedToken(app, 'email_change_confirmation', mine)).userId).toBe(member.user.id);
+      expect(errorCode(await member.gql(UPDATE_USER, { id: String(member.user.id), input: { externalRef: 'mine' } }))).toBe('FORBIDDEN');
       expect(errorCode(await member.gql(UPDATE_USER, { id: String(other.user.id), input: { firstName: 'You' } }))).toBe('FORBIDDEN');
       const admin = await asAdmin(app, org);
       expect(errorCode(await admin.gql(UPDATE_USER, { id: String(stranger.user.id), input: { firstName: 'X' } }))).toBe('NOT_FOUND');
       expect(errorCode(await admin.gql(UPDATE_USER, { id: '99999999', input: { firstName: 'X' } }))).toBe('NOT_FOUND');
+    });
+    it('self-service changes apply to the org of the session only; an invitation’s address is the org’s typing and moves at once', async () => {
+      const orgA = await createOrg(app);
+      const orgB = await createOrg(app);
+      const person = await asMember(app, orgA, { firstName: 'Sam' });
+      await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, {
+        email: person.email,
+        firstName: 'Sam',
+        lastName: 'InB',
+      });
+      const inB = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgB.id, userId: person.user.id });
+      expect(
+        (await person.gql(UPDATE_USER, { id: String(person.user.id), input: { firstName: 'Samantha' } })).data!.updateUser.firstName,
+      ).toBe('Samantha');
+      expect(await app.ds.getRepository(Membership).findOneByOrFail({ id: inB.id })).toEqual(inB);
+
+      const admin = await asAdmin(app, orgA);
+      const typo = uniqueEmail('typo');
+      const pending = await invite(admin, app, { email: typo });
+      const fixed = uniqueEmail('fixed');
+      const r = await admin.gql(UPDATE_USER, { id: String(pending.id), input: { email: fixed } });
+      expect(r.data!.updateUser.email).toBe(fixed);
+      expect(errorCode(await app.gql(ACTIVATE, { t: pending.token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
+      const again = await mailedToken(app, 'invitation', fixed);
+      expect((await app.gql(ACTIVATE, { t: again.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await signIn(app, orgA, fixed, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
+      // Another member's address is this org's conflict.
+      const other = await invite(admin, app, { email: uniqueEmail('other') });
+      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(other.id), input: { email: person.email } }))).toBe('CONFLICT');
     });
   });
 
@@ -276,12 +428,13 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
     const ref = `rest-${Date.now()}`;
     const target = await createMember(app, org, { externalRef: ref });
     const ctx = { ...app.systemCtx(), principal: await app.server.services.session.resolve(app.ds.manager, admin.token) };
+    const dir = app.server.services.memberDirectory;
     const users = app.server.services.userAdmin;
-    expect((await users.loadUser(ctx, { externalRef: ref })).id).toBe(target.user.id);
+    expect((await dir.getMember(ctx, { externalRef: ref })).id).toBe(target.user.id);
     expect((await users.updateUser(ctx, { externalRef: ref }, { firstName: 'ByRef' })).firstName).toBe('ByRef');
-    await expect(users.loadUser(ctx, { externalRef: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(dir.getMember(ctx, { externalRef: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await users.deleteUser(ctx, { externalRef: ref })).toBe(true);
-    await expect(users.loadUser(ctx, { id: target.user.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(dir.getMember(ctx, { id: target.user.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   describe('deleteUser', () => {
@@ -314,7 +467,8 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect(user.deletedAt).not.toBeNull();
       expect(await countRows(app, 'sessions', 'userId = ? AND revokedAt IS NULL', [target.user.id])).toBe(0);
       const audit = await auditRows(app, { action: 'user.delete', targetUserId: target.user.id });
-      expect(audit[0].changes).toMatchObject({ accountDeleted: true, membership: { after: null } });
+      // The org's audit trail does not say whether the account went too (that would tell whether the person belongs elsewhere).
+      expect(audit[0].changes!).toEqual({ membership: { before: expect.objectContaining({ status: 'active' }), after: null } });
       // Gone means NOT_FOUND now.
       expect(errorCode(await admin.gql(DELETE_USER, { id: String(target.user.id) }))).toBe('NOT_FOUND');
     });
@@ -369,15 +523,24 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect((await orgRow(org.id)).enabledCount).toBe(1);
     });
 
-    it('a deleted account can be created again: it comes back clean with a new activation token', async () => {
+    it('a deleted account’s address can be invited again: the invitee starts clean (a new password, a new account id), withdrawing an invitation leaves nothing', async () => {
       const org = await createOrg(app);
       const admin = await asAdmin(app, org);
       const target = await createMember(app, org, { firstName: 'Old' });
       await admin.gql(DELETE_USER, { id: String(target.user.id) });
-      const r = await admin.gql(CREATE_USER, { input: { email: target.email, firstName: 'New', lastName: 'Person' } });
-      expect(r.errors).toBeUndefined();
-      expect(r.data!.createUser.user).toMatchObject({ id: String(target.user.id), firstName: 'New' });
-      expect(r.data!.createUser.activation.token).toBeTruthy();
+      const { id, token, reply } = await invite(admin, app, { email: target.email, firstName: 'New', lastName: 'Person' });
+      expect(reply.user).toMatchObject({ firstName: 'New', status: 'INVITED' });
+      // The old password is no key: the invitee sets a new one, and gets an account of their own.
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect(id).not.toBe(target.user.id);
+      expect((await signIn(app, org, target.email, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
+      expect(errorCode(await app.gql(SIGN_IN, { o: org.slug, e: target.email, p: target.password }))).toBe('UNAUTHENTICATED');
+
+      const before = await orgRow(org.id);
+      const pending = await invite(admin, app, { email: uniqueEmail('withdrawn') });
+      expect((await admin.gql(DELETE_USER, { id: String(pending.id) })).data).toEqual({ deleteUser: true });
+      expect((await orgRow(org.id)).invitedCount).toBe(before.invitedCount);
+      expect(errorCode(await app.gql(ACTIVATE, { t: pending.token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
     });
   });
 });

@@ -6,6 +6,7 @@ import { seedDemoIfEmpty, type DemoCredentials } from '../../src/cli/demo-data';
 import { createMember, createOrg, startTestApp, testDbKind, type TestApp } from '../support/harness';
 import { ARTIFACTS, launchChromium, offlineContext } from '../support/browser';
 import { describeWithTools, requireTool } from '../support/tools';
+import { mailedToken } from '../support/accounts';
 
 const TOKEN_KEY = 'gatehouse.session.token';
 
@@ -53,7 +54,7 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
   };
   const adminToken = async (): Promise<string> => (await page.evaluate(`sessionStorage.getItem(${JSON.stringify(TOKEN_KEY)})`)) as string;
   const idOf = async (first: string, last: string): Promise<string> => {
-    const rows = await app.ds.query('SELECT id FROM users WHERE firstName = ? AND lastName = ?', [first, last]);
+    const rows = await app.ds.query('SELECT userId AS id FROM memberships WHERE firstName = ? AND lastName = ?', [first, last]);
     return String(rows[0].id);
   };
   const membershipOf = async (userId: string): Promise<Record<string, unknown>> => {
@@ -171,12 +172,14 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
   it('Reset org-level MFA for this user (after she enrolled), with a confirmation', async () => {
     const valentina = await idOf('Valentina', 'Rodriguez');
     // She signs in for the first time (a reset token from the admin) and enrolls an authenticator.
-    const reset = await app.gql('mutation($u: ID!) { issuePasswordReset(userId: $u) { token } }', { u: valentina }, await adminToken());
+    const reset = await app.gql('mutation($u: ID!) { issuePasswordReset(userId: $u) { expiresAt } }', { u: valentina }, await adminToken());
+    expect(reset.errors).toBeUndefined();
+    const mail = await mailedToken(app, 'password_reset', 'valentina.rodriguez@demo.test');
     const password = 'valentina-lab-Secret-42';
     expect(
       (
         await app.gql('mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) }', {
-          t: reset.data!.issuePasswordReset.token,
+          t: mail.token,
           p: password,
         })
       ).data,
@@ -236,7 +239,7 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     await page.getByLabel('Active/inactive users').selectOption('');
   });
 
-  it('Create user: the new member gets an activation link, sets a password and signs in without admin controls', async () => {
+  it('Create user: the invitation is mailed; the invitee opens its link, sets a password and signs in without admin controls', async () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create user' });
     await dialog.getByLabel('First Name').fill('Nadia');
@@ -244,11 +247,13 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     await dialog.getByLabel('Email').fill('nadia.petrova@demo.test');
     await shot('create-user');
     await dialog.getByRole('button', { name: 'Create' }).click();
-    const created = page.getByRole('dialog', { name: 'User created' });
-    const link = await created.getByLabel('Activation link').inputValue();
-    expect(link).toMatch(new RegExp(`^${app.url}/admin/activate#token=`));
+    const created = page.getByRole('dialog', { name: 'Invitation sent' });
+    await created.getByText('nadia.petrova@demo.test').waitFor();
     await shot('user-created');
     await created.getByRole('button', { name: 'Done' }).click();
+    // The mail the invitee gets (the mailer opens the sealed token from the outbox): its link.
+    const mail = await mailedToken(app, 'invitation', 'nadia.petrova@demo.test');
+    const link = `${app.url}/admin/activate#token=${encodeURIComponent(mail.token)}`;
 
     // The invitee, in a tab of their own.
     const invitee = await context.newPage();

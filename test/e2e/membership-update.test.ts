@@ -157,7 +157,7 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     expect((await membershipRow(app, m.membership.id)).version).toBe(1);
     // And the good path through the same method, by externalRef (REST byRef=true).
     const withRef = await createMember(app, org, { externalRef: `ext-${Date.now()}` });
-    const updated = await svc.updateMembership(ctx, { externalRef: withRef.user.externalRef! }, { mfaOptOut: true }, 1);
+    const updated = await svc.updateMembership(ctx, { externalRef: withRef.membership.externalRef! }, { mfaOptOut: true }, 1);
     expect(updated).toMatchObject({ userId: withRef.user.id, mfaOptOut: true, version: 2 });
   });
 

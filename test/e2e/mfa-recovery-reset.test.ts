@@ -132,7 +132,14 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     });
     clock.nextStep();
     expect(errorCode(await app.gql(REGENERATE, { c: await oathtool(secret) }, token))).toBe('FORBIDDEN');
-    expect(await deniedCount(app, 'mfa.regenerate_recovery_codes', 'FORBIDDEN', m.user.id)).toBe(1);
+    // Refused at the GraphQL door by the access policy (audited there), before any code is looked at.
+    const denied = await app.ds.query('SELECT COUNT(*) AS n FROM audit_events WHERE action = ? AND outcome = ? AND actorUserId = ?', [
+      'graphql.Mutation.regenerateRecoveryCodes',
+      'FORBIDDEN',
+      m.user.id,
+    ]);
+    expect(Number(denied[0].n)).toBe(1);
+    expect(Number((await factorRow(app, m.membership.id))!.failedAttempts)).toBe(0);
   });
 
   it("admin reset removes the factor and codes, ends the member's sessions, notifies, audits; sign-in asks for enrollment", async () => {

@@ -184,7 +184,8 @@ describeWithTools(['oathtool'], `MFA challenge: replay, window, lockout, batchin
     expect(await fullSessions(m)).toBe(1);
     expect(await deniedCount(app, 'mfa.batched_attempts', 'BATCH_REJECTED', m.user.id)).toBe(1);
     const row = await factorRow(app, m.membership.id);
-    expect(Number(row!.failedAttempts)).toBe(6);
+    // All six count: the counter stops at the limit (5, never above) and the factor is locked.
+    expect(Number(row!.failedAttempts)).toBe(5);
     expect(row!.lockedUntil).not.toBeNull();
     expect(Number(row!.lastAcceptedStep)).toBeLessThan(Math.floor(clock.now / 30_000));
     expect(errorCode(await c.gql(VERIFY, { c: right }))).toBe('RATE_LIMITED');

@@ -133,11 +133,11 @@ describe(`REST PUT /user/users/{id}/membership (${testDbKind()})`, () => {
 
   it('byRef=true addresses the user by externalRef; byRef=false (default) by id', async () => {
     const t = await createMember(app, org, { externalRef: `ext-${Date.now()}` });
-    const r = await put(admin, encodeURIComponent(t.user.externalRef!), { allAccess: true }, { query: '?byRef=true' });
+    const r = await put(admin, encodeURIComponent(t.membership.externalRef!), { allAccess: true }, { query: '?byRef=true' });
     expect(r.status).toBe(200);
     expect(r.body.userId).toBe(t.user.id);
     expect((await put(admin, t.user.id, { allAccess: false }, { query: '?byRef=false' })).status).toBe(200);
-    expect((await put(admin, t.user.externalRef!, { allAccess: false }, { query: '?byRef=false' })).status).toBe(400);
+    expect((await put(admin, t.membership.externalRef!, { allAccess: false }, { query: '?byRef=false' })).status).toBe(400);
     expect((await put(admin, t.user.id, { allAccess: false }, { query: '?byRef=true' })).status).toBe(404);
     const maybe = await put(admin, t.user.id, { allAccess: false }, { query: '?byRef=maybe' });
     expect(maybe.status).toBe(400);

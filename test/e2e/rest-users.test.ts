@@ -43,9 +43,9 @@ describe(`REST /user/users/me and /user/users/{id} (${testDbKind()})`, () => {
       const r = await get(admin, `/user/users/${t.user.id}`, P);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ id: t.user.id, email: t.email, membership: { userId: t.user.id, isActive: true } });
-      const byRef = await get(admin, `/user/users/${encodeURIComponent(t.user.externalRef!)}?byRef=true`, P);
+      const byRef = await get(admin, `/user/users/${encodeURIComponent(t.membership.externalRef!)}?byRef=true`, P);
       expect(byRef.body.id).toBe(t.user.id);
-      expect((await get(admin, `/user/users/${t.user.externalRef}`, P)).status).toBe(400);
+      expect((await get(admin, `/user/users/${t.membership.externalRef}`, P)).status).toBe(400);
     });
 
     it('GET: a member sees another member as id and names, themself in full', async () => {

@@ -3,7 +3,6 @@ import { SEED_PASSWORD, seedBulk, type SeedReport } from '../../src/cli/seed';
 import { assertIndexesAsDeclared } from '../../src/cli/bulk-indexes';
 import { memberKeys } from '../../src/services/members/member-keys';
 import { rebuildMemberCounters } from '../../src/services/memberships/member-counters';
-import { toDate } from '../../src/db/raw';
 import type { Org } from '../../src/entities';
 
 const TABLES = ['memberships', 'users', 'user_group_members', 'mfa_factors', 'role_assignments'];
@@ -47,10 +46,10 @@ describe(`bulk seed (${testDbKind()})`, () => {
     expect(first.rows.groupMembers).toBeGreaterThan(500);
   });
 
-  it('keeps the sort/search keys and last login on each membership equal to its user', async () => {
+  it('keeps the sort/search keys of each membership equal to its profile and its account’s email; every member has joined', async () => {
     const rows = (await app.ds.query(
-      `SELECT u.firstName, u.lastName, u.email, u.emailKey AS userEmailKey, u.lastLoginAt AS userLogin,
-              m.nameKey, m.fullNameKey, m.emailKey, m.lastLoginAt AS memberLogin
+      `SELECT m.firstName, m.lastName, u.email, u.emailKey AS userEmailKey, m.status,
+              m.nameKey, m.fullNameKey, m.emailKey
          FROM memberships m JOIN users u ON u.id = m.userId`,
     )) as Array<Record<string, string | null>>;
     expect(rows.length).toBe(first.rows.memberships);
@@ -61,11 +60,18 @@ describe(`bulk seed (${testDbKind()})`, () => {
         r.fullNameKey !== keys.fullNameKey ||
         r.emailKey !== keys.emailKey ||
         r.userEmailKey !== keys.emailKey ||
-        toDate(r.memberLogin)?.getTime() !== toDate(r.userLogin)?.getTime()
+        r.status !== 'active'
       );
     });
     expect(wrong).toEqual([]);
     expect(rows.some((r) => r.lastName === "O'Brien")).toBe(true);
+    // externalRef is each org's: unique within the org.
+    expect(
+      await count(
+        app,
+        'SELECT COUNT(*) AS n FROM (SELECT orgId, externalRef FROM memberships WHERE externalRef IS NOT NULL GROUP BY orgId, externalRef HAVING COUNT(*) > 1) d',
+      ),
+    ).toBe(0);
   });
 
   it('writes counters that a rebuild from the memberships does not change', async () => {
@@ -126,7 +132,7 @@ describe(`bulk seed (${testDbKind()})`, () => {
     expect(await count(app, 'SELECT COUNT(*) AS n FROM users')).toBe(3100);
     await assertIndexesAsDeclared(app.ds, TABLES);
 
-    await app.ds.query('CREATE INDEX IDX_users_extra ON users (firstName)');
+    await app.ds.query('CREATE INDEX IDX_users_extra ON users (email)');
     await expect(seedBulk(app.ds, { orgs: 1, users: 10, out: () => undefined })).rejects.toThrow(/not declared/);
     await expect(assertIndexesAsDeclared(app.ds, TABLES)).rejects.toThrow(/unexpected users.IDX_users_extra/);
     await app.ds.query(testDbKind() === 'sqlite' ? 'DROP INDEX IDX_users_extra' : 'DROP INDEX IDX_users_extra ON users');

@@ -228,7 +228,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     jest.useRealTimers();
 
     await sql(
-      'INSERT INTO memberships (orgId, userId, isActive, isAdmin, allAccess, portalAccess, mfaOptOut, excludeFromMembershipCount, hasAdvancedPermissions, version, nameKey, fullNameKey, emailKey) VALUES (:o, :u, 1, 0, 0, 0, 0, 0, 0, 1, :n, :f, :e)',
+      "INSERT INTO memberships (orgId, userId, firstName, lastName, isActive, isAdmin, allAccess, portalAccess, mfaOptOut, excludeFromMembershipCount, hasAdvancedPermissions, version, nameKey, fullNameKey, emailKey) VALUES (:o, :u, 'P2', 'Charlie', 1, 0, 0, 0, 0, 0, 0, 1, :n, :f, :e)",
       { o: org.id, u: id(2), n: 'charlie p2', f: 'p2 charlie', e: people[2].email.toLowerCase() },
     );
     people[2].membership.id = Number(
@@ -334,7 +334,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     for (let page = 1; ; page++) {
       const p = await dir.listMembersPage(ctx, { page, size: 3, sort: 'email,desc' });
       expect(p).toMatchObject({ page, size: 3, totalElements: expected.length, totalPages: Math.ceil(expected.length / 3) });
-      seen.push(...p.content.map((m) => m.user.id));
+      seen.push(...p.content.map((m) => m.id));
       if (page >= p.totalPages) {
         break;
       }
@@ -344,7 +344,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(inactive.content.every((m) => !m.membership.isActive)).toBe(true);
     expect(inactive.totalElements).toBe(inactive.content.length);
     const search = await dir.listMembersPage(ctx, { search: 'p3 d' });
-    expect(search.content.map((m) => m.user.lastName)).toEqual(['Delta']);
+    expect(search.content.map((m) => m.lastName)).toEqual(['Delta']);
     for (const bad of [
       { size: 201 },
       { size: 0 },
@@ -380,17 +380,17 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     const expected = (await sql('SELECT userId FROM memberships WHERE orgId = :o ORDER BY createdAt DESC, userId DESC', { o: org.id })).map(
       (r) => Number(r.userId),
     );
-    expect(rows.map((r) => r.user.id)).toEqual(expected);
-    const p4 = rows.find((r) => r.user.id === people[4].user.id)!;
+    expect(rows.map((r) => r.member.id)).toEqual(expected);
+    const p4 = rows.find((r) => r.member.id === people[4].user.id)!;
     expect(p4.roles).toEqual(['Exporter', 'Sync']);
     expect(p4.groups).toEqual(['Export group']);
     expect(p4.mfaEnrolled).toBe(true);
-    expect(rows.find((r) => r.user.id === people[3].user.id)!.mfaEnrolled).toBe(false);
+    expect(rows.find((r) => r.member.id === people[3].user.id)!.mfaEnrolled).toBe(false);
     const filtered: ExportRow[] = [];
     for await (const row of app.server.services.memberExport.iterateMembers(ctx, { filter: { roleId: role } })) {
       filtered.push(row);
     }
-    expect(filtered.map((r) => r.user.id)).toEqual([people[4].user.id]);
+    expect(filtered.map((r) => r.member.id)).toEqual([people[4].user.id]);
     const denied = app.server.services.memberExport.iterateMembers(await ctxOf(member), {});
     await expect(denied.next()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

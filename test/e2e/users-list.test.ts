@@ -117,12 +117,11 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
       email: `ada.b.${orgB.id}@bravo.test`,
       password: undefined,
     });
-    // lastLoginAt: a few NULLs (never signed in), ties, and distinct values, on memberships and users alike.
+    // lastLoginAt (the last sign-in to this org, on the membership): a few NULLs (never signed in), ties, and distinct values.
     const base = Date.UTC(2026, 0, 1, 12, 0, 0);
     for (const [i, p] of people.entries()) {
       const at = i % 4 === 0 ? null : new Date(base + (i % 3) * 60_000);
       await sql('UPDATE memberships SET lastLoginAt = :at WHERE id = :id', { at, id: p.membership.id });
-      await sql('UPDATE users SET lastLoginAt = :at WHERE id = :id', { at, id: p.user.id });
     }
   }, 120_000);
   afterAll(async () => {

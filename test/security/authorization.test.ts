@@ -54,7 +54,9 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
 
   it('BOLA: an admin of org A gets NOT_FOUND for a user of org B, exactly as for a missing id, and nothing changes', async () => {
     const before = await tableCounts(app);
-    const victimRow = await app.ds.query('SELECT firstName FROM users WHERE id = ?', [victimB.id]);
+    const victimRow = await app.ds.query('SELECT firstName, lastName, externalRef, lastLoginAt FROM memberships WHERE userId = ?', [
+      victimB.id,
+    ]);
     for (const [name, query, vars] of targetedWrites(String(victimB.id))) {
       const cross = await adminA.gql(query, vars);
       const missing = await adminA.gql(query, targetedWrites('999999999').find(([n]) => n === name)![2]);
@@ -65,7 +67,9 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const after = await tableCounts(app);
     // Refusals are audited (audit_events grows); nothing else moves.
     expect({ ...after, audit_events: 0 }).toEqual({ ...before, audit_events: 0 });
-    expect(await app.ds.query('SELECT firstName FROM users WHERE id = ?', [victimB.id])).toEqual(victimRow);
+    expect(
+      await app.ds.query('SELECT firstName, lastName, externalRef, lastLoginAt FROM memberships WHERE userId = ?', [victimB.id]),
+    ).toEqual(victimRow);
   });
 
   it('BOLA: the org is never taken from an argument (no argument names an org)', async () => {

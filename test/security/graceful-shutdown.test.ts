@@ -53,21 +53,22 @@ if (testDbKind() === 'mysql') {
       await db?.drop();
     }, 30_000);
 
-    async function member(): Promise<{ email: string; userId: number }> {
+    async function member(): Promise<{ email: string; userId: number; membershipId: number }> {
       const email = `d-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-      const { user } = await arr.services.provisioning.addMember(arr.ctx, org.id, {
+      const { user, membership } = await arr.services.provisioning.addMember(arr.ctx, org.id, {
         firstName: 'D',
         lastName: 'R',
         email,
         password: TEST_PASSWORD,
       });
-      return { email, userId: user.id };
+      return { email, userId: user.id, membershipId: membership.id };
     }
 
-    async function lockUserRow(userId: number): Promise<Connection> {
+    /** Sign-in writes the membership's last sign-in (to this org): a lock on that row blocks it. */
+    async function lockMembershipRow(membershipId: number): Promise<Connection> {
       const conn = await createConnection(db.url);
       await conn.query('START TRANSACTION');
-      await conn.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [userId]);
+      await conn.query('SELECT id FROM memberships WHERE id = ? FOR UPDATE', [membershipId]);
       return conn;
     }
 
@@ -89,7 +90,7 @@ if (testDbKind() === 'mysql') {
     it('the in-flight mutation completes, new requests get 503, /ready is 503, the process exits 0 within the grace period', async () => {
       const m = await member();
       const server: SpawnedServer = await spawnServer({ DATABASE_URL: db.url, SHUTDOWN_GRACE_MS: '8000' });
-      const lock = await lockUserRow(m.userId);
+      const lock = await lockMembershipRow(m.membershipId);
       try {
         const inFlight = server.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
         await waitForLockWait();
@@ -126,7 +127,7 @@ if (testDbKind() === 'mysql') {
     it('a mutation still blocked when the grace period ends is cut and rolls back whole; the process still exits in time', async () => {
       const m = await member();
       const server = await spawnServer({ DATABASE_URL: db.url, SHUTDOWN_GRACE_MS: '1500' });
-      const lock = await lockUserRow(m.userId);
+      const lock = await lockMembershipRow(m.membershipId);
       try {
         const inFlight = server.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }).then(
           (r) => r,
@@ -150,7 +151,9 @@ if (testDbKind() === 'mysql') {
       await new Promise((r) => setTimeout(r, 500));
       expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE userId = ?', [m.userId])).toBe(0);
       expect(await count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in' AND targetUserId = ?", [m.userId])).toBe(0);
-      const rows: Array<{ lastLoginAt: unknown }> = await arr.ds.query('SELECT lastLoginAt FROM users WHERE id = ?', [m.userId]);
+      const rows: Array<{ lastLoginAt: unknown }> = await arr.ds.query('SELECT lastLoginAt FROM memberships WHERE id = ?', [
+        m.membershipId,
+      ]);
       expect(rows[0].lastLoginAt).toBeNull();
     }, 60_000);
   });

@@ -15,7 +15,7 @@ import {
 import { asAdmin, createMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 import { CREATE_USER } from '../support/accounts';
 import { UPDATE_MEMBERSHIP } from '../support/membership';
-import { Membership, User } from '../../src/entities';
+import { Membership } from '../../src/entities';
 import type { Org } from '../../src/entities';
 
 const PAYLOADS = [
@@ -136,7 +136,7 @@ describe(`injection and error masking (${testDbKind()})`, () => {
     const lastName = '%_\\"`';
     const r = await admin.gql(CREATE_USER, { input: { email: `bobby-${Date.now()}@example.test`, firstName, lastName } });
     expect(r.errors).toBeUndefined();
-    const row = await app.ds.getRepository(User).findOneByOrFail({ id: Number(r.data!.createUser.user.id) });
+    const row = await app.ds.getRepository(Membership).findOneByOrFail({ userId: Number(r.data!.createUser.user.id) });
     expect([row.firstName, row.lastName]).toEqual([firstName, lastName]);
   });
 

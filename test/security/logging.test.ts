@@ -11,9 +11,18 @@ import {
   clock,
 } from '../support/harness';
 import { GENERATE, oathtool, VALIDATE, VERIFY } from '../support/mfa';
-import { ACTIVATE, CHANGE_PASSWORD, CREATE_USER, IMPERSONATE, ISSUE_RESET, STRONG_PASSWORD } from '../support/accounts';
-import type { Org } from '../../src/entities';
 import { describeWithTools } from '../support/tools';
+import {
+  ACTIVATE,
+  CHANGE_PASSWORD,
+  IMPERSONATE,
+  ISSUE_RESET,
+  STRONG_PASSWORD,
+  UPDATE_USER,
+  invite,
+  mailedToken,
+} from '../support/accounts';
+import type { Org } from '../../src/entities';
 
 type LogLine = Record<string, unknown>;
 
@@ -64,8 +73,8 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
   it('no password, token, reset or activation secret, or Authorization header appears in the log of the account flows', async () => {
     const secrets: string[] = [admin.token, TEST_PASSWORD];
     const email = `logged-${Date.now()}@example.test`;
-    const created = await admin.gql(CREATE_USER, { input: { email, firstName: 'Log', lastName: 'Ged' } });
-    const activation = created.data!.createUser.activation.token as string;
+    const created = await invite(admin, app, { email, firstName: 'Log', lastName: 'Ged' });
+    const activation = created.token;
     secrets.push(activation);
     await app.gql(ACTIVATE, { t: activation, p: STRONG_PASSWORD });
     secrets.push(STRONG_PASSWORD);
@@ -78,9 +87,13 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
     const newPassword = 'quartz-Meadow-lantern-77';
     await app.gql(CHANGE_PASSWORD, { c: STRONG_PASSWORD, n: newPassword }, userToken);
     secrets.push(newPassword);
-    const userId = created.data!.createUser.user.id as string;
-    const reset = await admin.gql(ISSUE_RESET, { id: userId });
-    secrets.push(reset.data!.issuePasswordReset.token as string);
+    const userId = String(created.id);
+    await admin.gql(ISSUE_RESET, { id: userId });
+    secrets.push((await mailedToken(app, 'password_reset', email)).token);
+    // An email change: its confirmation token.
+    const newEmail = `logged-new-${Date.now()}@example.test`;
+    await admin.gql(UPDATE_USER, { id: userId, input: { email: newEmail } });
+    secrets.push((await mailedToken(app, 'email_change_confirmation', newEmail)).token);
     const imp = await admin.gql(IMPERSONATE, { id: userId });
     secrets.push(imp.data!.impersonate.token as string);
     // A failed sign-in with a password-shaped secret, and a malformed bearer header.

@@ -67,7 +67,6 @@ describe(`REST shim: BOLA, BFLA, mass assignment, injection, masking (${testDbKi
     const adminRoutes: Array<[string, string, unknown]> = [
       ...writes(String(colleague.user.id)),
       ['PUT', '/user/org/mfa', { enabled: true }],
-      ['GET', '/user/org/mfa', undefined],
       ['GET', '/user/users/export.csv', undefined],
     ];
     for (const [method, path, body] of adminRoutes) {

@@ -65,6 +65,17 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
       expect(code(await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }))).toBe('RATE_LIMITED');
     });
 
+    it('a burst of wrong passwords on both processes: at most 10 are checked (each takes a slot first), the rest RATE_LIMITED', async () => {
+      const m = await member();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).gql(SIGN_IN, { o: org.slug, e: m.email, p: `wrong-password-${i}` })),
+      );
+      const checked = results.filter((r) => code(r) === 'UNAUTHENTICATED').length;
+      expect(checked).toBeLessThanOrEqual(10);
+      expect(checked + results.filter((r) => code(r) === 'RATE_LIMITED').length).toBe(20);
+      expect(code(await b.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }))).toBe('RATE_LIMITED');
+    });
+
     it('concurrent sign-ins on both processes each get their own session', async () => {
       const m = await member();
       const results = await Promise.all([a, b, a, b].map((s) => s.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })));
@@ -107,5 +118,51 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
         await arr.ds.query('UPDATE orgs SET mfaRequired = ? WHERE id = ?', [false, org.id]);
       }
     });
+
+    it('attack 6: 25 wrong TOTP codes at once, spread over both processes: at most 5 evaluated, failedAttempts never above 5, the rest RATE_LIMITED', async () => {
+      const m = await member();
+      const full = (await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })).body.data.signIn.token as string;
+      const secret = (await a.gql('mutation { generateMfaTempSecret { secret } }', {}, full)).body.data.generateMfaTempSecret
+        .secret as string;
+      const enrolled = await a.gql(
+        'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }',
+        { c: await oathtool(secret, Date.now()) },
+        full,
+      );
+      expect(enrolled.body.data.validateMfaCode.recoveryCodes).toHaveLength(10);
+      // A confirmed factor: every sign-in is an MFA challenge. Five challenge sessions, five guesses each.
+      const challenges: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await (i % 2 ? b : a).gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
+        expect(r.body.data.signIn.status).toBe('MFA_REQUIRED');
+        challenges.push(r.body.data.signIn.token as string);
+      }
+      const valid = new Set([
+        await oathtool(secret, Date.now()),
+        await oathtool(secret, Date.now() - 30_000),
+        await oathtool(secret, Date.now() + 30_000),
+      ]);
+      const wrong = ['000000', '111111', '222222', '333333'].find((c) => !valid.has(c))!;
+      const results = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? b : a).gql(VERIFY, { c: wrong }, challenges[i % 5])));
+      const messages = results.map((r) => r.body.errors?.[0]?.message as string);
+      const evaluated = messages.filter((msg) => msg === 'Invalid MFA code.').length;
+      const limited = results.filter((r) => code(r) === 'RATE_LIMITED').length;
+      expect(evaluated).toBeLessThanOrEqual(5);
+      expect(evaluated).toBeGreaterThan(0);
+      expect(evaluated + limited).toBe(25);
+      const [row] = await arr.ds.query(
+        'SELECT f.failedAttempts, f.lockedUntil FROM mfa_factors f JOIN memberships ms ON ms.id = f.membershipId WHERE ms.userId = ?',
+        [m.userId],
+      );
+      expect(Number(row.failedAttempts)).toBeLessThanOrEqual(5);
+      expect(row.lockedUntil).not.toBeNull();
+      const [audited] = await arr.ds.query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'mfa.verify' AND outcome = 'INVALID_CODE' AND targetUserId = ?",
+        [m.userId],
+      );
+      expect(Number(audited.n)).toBe(evaluated);
+      // Locked now, for the right code too, on both processes.
+      expect(code(await a.gql(VERIFY, { c: await oathtool(secret, Date.now()) }, challenges[0]))).toBe('RATE_LIMITED');
+    }, 60_000);
   });
 }

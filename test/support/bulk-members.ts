@@ -24,28 +24,21 @@ export async function insertMembers(ds: DataSource, orgId: number, members: Bulk
   for (let i = 0; i < members.length; i += chunk) {
     const part = members.slice(i, i + chunk);
     await ds.transaction(async (m) => {
-      const users = part.map((u) =>
-        m.create(User, {
-          firstName: u.firstName,
-          lastName: u.lastName,
-          email: u.email,
-          emailKey: u.email.toLowerCase(),
-          language: 'en-US',
-          passwordHash: null,
-          lastLoginAt: u.lastLoginAt ?? null,
-        }),
-      );
+      const users = part.map((u) => m.create(User, { email: u.email, emailKey: u.email.toLowerCase(), passwordHash: null }));
       await m.save(User, users, { chunk: 100 });
       const memberships = users.map((u, j) =>
         m.create(Membership, {
           orgId,
           userId: u.id,
+          firstName: part[j].firstName,
+          lastName: part[j].lastName,
+          status: 'active',
           isActive: part[j].isActive ?? true,
           isAdmin: part[j].isAdmin ?? false,
           allAccess: part[j].allAccess ?? false,
           mfaOptOut: part[j].mfaOptOut ?? false,
-          ...memberKeys(u),
-          lastLoginAt: u.lastLoginAt,
+          ...memberKeys(part[j]),
+          lastLoginAt: part[j].lastLoginAt ?? null,
         }),
       );
       await m.save(Membership, memberships, { chunk: 100 });

@@ -53,6 +53,7 @@ export async function tableCounts(app: TestApp): Promise<Record<string, number>>
     'users',
     'memberships',
     'password_tokens',
+    'notification_outbox',
     'sessions',
     'audit_events',
     'mfa_factors',

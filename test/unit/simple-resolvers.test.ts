@@ -9,7 +9,7 @@ describe('simpleResolvers (hot list types skip per-field middleware)', () => {
     await createSchema(createServices(loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: TEST_MFA_KEY })));
     const storage = getMetadataStorage();
     const simple = storage.objectTypes.filter((t) => t.simpleResolvers).map((t) => t.target);
-    expect(simple.map((t) => t.name)).toEqual(expect.arrayContaining(['User', 'Membership', 'UserConnection']));
+    expect(simple.map((t) => t.name)).toEqual(expect.arrayContaining(['MemberNode', 'Membership', 'UserConnection']));
     const unsafe = storage.authorizedFields.filter((a) => simple.includes(a.target)).map((a) => `${a.target.name}.${a.fieldName}`);
     expect(unsafe).toEqual([]);
   });

@@ -1,15 +1,15 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Services } from '../../services';
+import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { Role } from '../roles';
 import { ImpersonationResult, Me, SignInResult, type SessionKind, type SignInStatus } from '../types/auth.types';
 
 @Resolver()
 export class AuthResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized(Role.PUBLIC)
+  @Authorized(Op.SignIn)
   @Mutation(() => SignInResult, { description: 'Password sign-in to one org (by slug).' })
   async signIn(
     @Ctx() ctx: GraphQLContext,
@@ -21,13 +21,13 @@ export class AuthResolver {
     return { ...r, status: r.status as SignInStatus };
   }
 
-  @Authorized(Role.ANY_SESSION)
+  @Authorized(Op.SignOut)
   @Mutation(() => Boolean, { description: "Revokes the caller's session (any kind)." })
   signOut(@Ctx() ctx: GraphQLContext): Promise<boolean> {
     return this.services.auth.signOut(ctx);
   }
 
-  @Authorized()
+  @Authorized(Op.WhoAmI)
   @Query(() => Me, { description: 'Who am I: user, current org, my membership, session kind, impersonator.' })
   async me(@Ctx() ctx: GraphQLContext): Promise<Me> {
     const r = await this.services.auth.whoAmI(ctx);
@@ -39,7 +39,7 @@ export class AuthResolver {
 export class ImpersonationResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.Impersonate)
   @Mutation(() => ImpersonationResult, {
     description: 'Admin: a session acting as an active non-admin member of your org, for at most one hour.',
   })
@@ -47,7 +47,7 @@ export class ImpersonationResolver {
     return this.services.impersonation.impersonate(ctx, { id: parseId(userId, 'userId') });
   }
 
-  @Authorized()
+  @Authorized(Op.StopImpersonating)
   @Mutation(() => Boolean, { description: 'Ends the current impersonation session.' })
   stopImpersonating(@Ctx() ctx: GraphQLContext): Promise<boolean> {
     return this.services.impersonation.stopImpersonating(ctx);

@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Membership, Org } from '../../entities';
 import type { Services } from '../../services';
+import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { Role } from '../roles';
 import { MfaExemption, UpdateMembershipInput } from '../types/memberships.types';
 
 /** Admin operations on memberships and the org's MFA setting (services/memberships/membership.service.ts). */
@@ -11,7 +11,7 @@ import { MfaExemption, UpdateMembershipInput } from '../types/memberships.types'
 export class MembershipResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.MembershipUpdate)
   @Mutation(() => Membership, {
     description:
       "Partial update of a member's flags (fields not sent stay as they are). Send the `version` you read to get CONFLICT instead of overwriting a concurrent change.",
@@ -25,13 +25,13 @@ export class MembershipResolver {
     return this.services.membership.updateMembership(ctx, { id: parseId(userId, 'userId') }, input, version);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.OrgMfaSet)
   @Mutation(() => Org, { description: 'Turns the org-level MFA enforcement on or off.' })
   setOrgMfaRequired(@Ctx() ctx: GraphQLContext, @Arg('required', () => Boolean) required: boolean): Promise<Org> {
     return this.services.membership.setOrgMfaRequired(ctx, required);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.MfaExemptionsRead)
   @Query(() => [MfaExemption], { description: 'Members opted out of MFA enforcement: since when, by whom, until when, why.' })
   mfaExemptions(@Ctx() ctx: GraphQLContext): Promise<MfaExemption[]> {
     return this.services.membership.mfaExemptions(ctx);

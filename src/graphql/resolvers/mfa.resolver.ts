@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Services } from '../../services';
+import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { Role } from '../roles';
 import { Me, SignInResult, type SignInStatus } from '../types/auth.types';
 import { MfaEnrollmentResult, MfaStatus, MfaTempSecret } from '../types/mfa.types';
 
@@ -11,7 +11,7 @@ import { MfaEnrollmentResult, MfaStatus, MfaTempSecret } from '../types/mfa.type
 export class MfaResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized(Role.MFA_ENROLLMENT)
+  @Authorized(Op.MfaEnroll)
   @Mutation(() => MfaTempSecret, {
     description:
       'Starts enrollment for the current membership (full or enrollment-only session). Replaces any pending secret. CONFLICT when a factor is already confirmed.',
@@ -20,7 +20,7 @@ export class MfaResolver {
     return this.services.mfa.generateTempSecret(ctx);
   }
 
-  @Authorized(Role.MFA_ENROLLMENT)
+  @Authorized(Op.MfaEnroll)
   @Mutation(() => MfaEnrollmentResult, {
     description:
       'Confirms enrollment with a 6-digit code from the pending secret. Returns 10 recovery codes (once) and, for an enrollment-only session, a full session.',
@@ -29,7 +29,7 @@ export class MfaResolver {
     return asEnrollmentResult(await this.services.mfa.validateCode(ctx, code));
   }
 
-  @Authorized(Role.MFA_CHALLENGE)
+  @Authorized(Op.MfaVerify)
   @Mutation(() => SignInResult, {
     description: 'Completes an MFA_REQUIRED sign-in with a 6-digit TOTP code or an unused recovery code; returns a full session.',
   })
@@ -37,7 +37,7 @@ export class MfaResolver {
     return asSignInResult(await this.services.mfa.verify(ctx, code));
   }
 
-  @Authorized()
+  @Authorized(Op.RecoveryCodesRegenerate)
   @Mutation(() => [String], {
     description: 'Replaces your recovery codes with 10 new ones (the old set is void). Needs a current TOTP code.',
   })
@@ -45,7 +45,7 @@ export class MfaResolver {
     return this.services.mfa.regenerateRecoveryCodes(ctx, code);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.MfaReset)
   @Mutation(() => Boolean, {
     description:
       "Admin: removes the member's MFA factor and recovery codes in this org and ends their sessions; they enroll again at next sign-in if the org enforces MFA. False when there was nothing to reset.",
@@ -60,7 +60,7 @@ export class MfaResolver {
 export class MeMfaResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized()
+  @Authorized(Op.WhoAmI)
   @FieldResolver(() => MfaStatus, { description: 'Your org-level MFA state in this org.' })
   mfa(@Ctx() ctx: GraphQLContext, @Root() me: Me): Promise<MfaStatus> {
     return this.services.mfa.statusOf(ctx, me.membership);

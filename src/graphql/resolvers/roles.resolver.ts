@@ -1,9 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Role as RoleEntity, User, UserGroup } from '../../entities';
+import { Role as RoleEntity, UserGroup } from '../../entities';
 import type { Services } from '../../services';
+import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { Role } from '../roles';
+import { MemberNode } from '../types/members.types';
 import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/roles.types';
 
 /** Roles and user groups: lists, creation, membership changes, sync feeds (all admin-only). */
@@ -11,31 +12,31 @@ import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/roles.
 export class RolesResolver {
   constructor(private readonly services: Services) {}
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RolesRead)
   @Query(() => [RoleEntity], { description: "The org's roles by name." })
   roles(@Ctx() ctx: GraphQLContext): Promise<RoleEntity[]> {
     return this.services.role.listRoles(ctx);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.GroupsRead)
   @Query(() => [UserGroup], { description: "The org's user groups by name." })
   userGroups(@Ctx() ctx: GraphQLContext): Promise<UserGroup[]> {
     return this.services.role.listGroups(ctx);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RoleCreate)
   @Mutation(() => RoleEntity, { description: 'Creates a role (CONFLICT if the name exists in the org).' })
   createRole(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<RoleEntity> {
     return this.services.role.createRole(ctx, name);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.GroupCreate)
   @Mutation(() => UserGroup, { description: 'Creates a user group (CONFLICT if the name exists in the org).' })
   createUserGroup(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<UserGroup> {
     return this.services.role.createUserGroup(ctx, name);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RoleAssign)
   @Mutation(() => Boolean, { description: 'Gives a member a role. false: they already had it (nothing changed).' })
   assignRole(
     @Ctx() ctx: GraphQLContext,
@@ -45,7 +46,7 @@ export class RolesResolver {
     return this.services.role.assignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RoleAssign)
   @Mutation(() => Boolean, {
     description: 'Takes a role away (the assignment keeps removedAt for the sync feed). false: they did not have it.',
   })
@@ -57,7 +58,7 @@ export class RolesResolver {
     return this.services.role.unassignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.GroupMemberChange)
   @Mutation(() => Boolean, { description: 'Adds a member to a group. false: already in it.' })
   addToGroup(
     @Ctx() ctx: GraphQLContext,
@@ -67,7 +68,7 @@ export class RolesResolver {
     return this.services.role.addToGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.GroupMemberChange)
   @Mutation(() => Boolean, { description: 'Removes a member from a group. false: was not in it.' })
   removeFromGroup(
     @Ctx() ctx: GraphQLContext,
@@ -77,13 +78,13 @@ export class RolesResolver {
     return this.services.role.removeFromGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RoleFeedRead)
   @Query(() => RoleFeedConnection, { description: 'Users who lost the role at or after `since` and do not hold it now, oldest first.' })
   usersRemovedFromRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
     return this.services.roleFeed.usersRemovedFromRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Op.RoleFeedRead)
   @Query(() => RoleFeedConnection, {
     description: 'Current holders of the role whose assignment or user record changed at or after `since`, by user id.',
   })
@@ -91,9 +92,9 @@ export class RolesResolver {
     return this.services.roleFeed.usersUpdatedByRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => User, { nullable: true, description: 'Null when the user is no longer a member of the org (userId stays).' })
-  user(@Ctx() ctx: GraphQLContext, @Root() entry: RoleFeedEntry): Promise<User | null> {
-    return this.services.memberLoader.memberUserOrNull(ctx, entry.userId);
+  @Authorized(Op.RoleFeedRead)
+  @FieldResolver(() => MemberNode, { nullable: true, description: 'Null when the user is no longer a member of the org (userId stays).' })
+  user(@Ctx() ctx: GraphQLContext, @Root() entry: RoleFeedEntry): Promise<MemberNode | null> {
+    return this.services.memberLoader.memberOrNull(ctx, entry.userId);
   }
 }

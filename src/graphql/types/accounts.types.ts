@@ -1,21 +1,28 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { Membership, User } from '../../entities';
+import { Membership } from '../../entities';
+import { MemberNode } from './members.types';
 
 export enum PasswordTokenPurpose {
-  ACTIVATION = 'activation',
+  INVITATION = 'invitation',
   RESET = 'reset',
+  EMAIL_CHANGE = 'email_change',
+  ACTIVATION = 'activation',
 }
 registerEnumType(PasswordTokenPurpose, {
   name: 'PasswordTokenPurpose',
-  description: 'ACTIVATION: issued by createUser, valid 24 h. RESET: issued by issuePasswordReset, valid 1 h.',
+  description:
+    'INVITATION: sent by createUser, valid 7 days (redeem with activateAccount). RESET: sent by issuePasswordReset, valid 1 h (activateAccount). EMAIL_CHANGE: sent to the new address by updateUser(email), valid 24 h (confirmEmailChange). ACTIVATION: issued before invitations existed; still redeemable until it expires.',
 });
 
-@InputType({ description: 'A new member of the caller’s org. Flags not sent are false (isActive: true).' })
+@InputType({ description: 'A person to invite into the caller’s org. Flags not sent are false (isActive: true).' })
 export class CreateUserInput {
-  @Field(() => String, { description: 'Unique across all orgs, case-insensitive. An existing user with this email is added as a member.' })
+  @Field(() => String, {
+    description:
+      'Where the invitation goes. The person joins with the account this address has (signing in with its password) or, if none, sets a password. Unique within the org, case-insensitive.',
+  })
   email: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "This org's first name for the person." })
   firstName: string;
 
   @Field(() => String)
@@ -24,7 +31,7 @@ export class CreateUserInput {
   @Field(() => String, { nullable: true, description: 'BCP 47 language tag; default en-US.' })
   language?: string;
 
-  @Field(() => String, { nullable: true, description: 'Unique id in an external system (REST byRef).' })
+  @Field(() => String, { nullable: true, description: 'Your own id for the person (REST byRef): unique within your org.' })
   externalRef?: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -48,7 +55,7 @@ export class CreateUserInput {
 
 @InputType({
   description:
-    'Partial profile update: fields not sent stay as they are. Admins may change every field; a member may change their own names and language. externalRef: null clears it.',
+    "Partial update of this org's profile of a member: fields not sent stay as they are; no other org sees the change. Admins may change every field; a member may change their own names, language and email. externalRef: null clears it.",
 })
 export class UpdateUserInput {
   @Field(() => String, { nullable: true })
@@ -57,21 +64,25 @@ export class UpdateUserInput {
   @Field(() => String, { nullable: true })
   lastName?: string;
 
-  @Field(() => String, { nullable: true, description: 'Only by an admin of every org the user belongs to.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A member who has joined: a confirmation token goes to the new address (24 h, confirmEmailChange); until it is redeemed the email stays as it is, and the answer is the same whether or not the address is taken. An invited member: the invitation moves to the new address.',
+  })
   email?: string;
 
   @Field(() => String, { nullable: true })
   language?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Admins only; unique within your org.' })
   externalRef?: string | null;
 }
 
-@ObjectType({ description: 'A one-time password token. Shown once; only its SHA-256 is stored. Redeem it with activateAccount.' })
-export class OneTimeToken {
-  @Field(() => String)
-  token: string;
-
+@ObjectType({
+  description:
+    "A one-time token sent to the person's mailbox (through the outbox, for the mailer). The token itself is never in a reply: this says what it is and when it expires.",
+})
+export class QueuedToken {
   @Field(() => PasswordTokenPurpose)
   purpose: PasswordTokenPurpose;
 
@@ -79,18 +90,14 @@ export class OneTimeToken {
   expiresAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The invitation: the same shape and fields whatever the address (docs/accounts.md).' })
 export class CreateUserResult {
-  @Field(() => User)
-  user: User;
+  @Field(() => MemberNode, { description: 'The invited member (status INVITED): what you typed, nothing else.' })
+  user: MemberNode;
 
   @Field(() => Membership)
   membership: Membership;
 
-  @Field(() => OneTimeToken, {
-    nullable: true,
-    description:
-      'For a new account: the activation token to hand to the user. Null when an existing user (of another org) was added; they keep their password.',
-  })
-  activation: OneTimeToken | null;
+  @Field(() => QueuedToken, { description: 'The invitation token sent to the address (purpose INVITATION, 7 days).' })
+  activation: QueuedToken;
 }

@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { Membership, Org, User } from '../../entities';
+import { Membership, Org } from '../../entities';
+import { MemberNode } from './members.types';
 
 export enum SignInStatus {
   SIGNED_IN = 'SIGNED_IN',
@@ -33,8 +34,8 @@ export class SignInResult {
 
 @ObjectType({ description: 'The signed-in principal.' })
 export class Me {
-  @Field(() => User)
-  user: User;
+  @Field(() => MemberNode, { description: 'You, as this org sees you.' })
+  user: MemberNode;
 
   @Field(() => Org)
   org: Org;
@@ -45,8 +46,8 @@ export class Me {
   @Field(() => SessionKind)
   sessionKind: SessionKind;
 
-  @Field(() => User, { nullable: true, description: 'The admin impersonating this user, when this is an impersonation session.' })
-  impersonator: User | null;
+  @Field(() => MemberNode, { nullable: true, description: 'The admin impersonating this user, when this is an impersonation session.' })
+  impersonator: MemberNode | null;
 
   @Field(() => Date)
   expiresAt: Date;
@@ -60,6 +61,6 @@ export class ImpersonationResult {
   @Field(() => Date, { description: 'At most one hour from now, and never after the admin’s own session.' })
   expiresAt: Date;
 
-  @Field(() => User)
-  user: User;
+  @Field(() => MemberNode)
+  user: MemberNode;
 }

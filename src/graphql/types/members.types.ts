@@ -1,7 +1,47 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { User } from '../../entities';
+import type { Membership } from '../../entities';
 import type { MemberQuery } from '../../services/members/member-query';
+import type { MemberView } from '../../services/members/member-view';
 import { PageInfo } from './common.types';
+
+export enum MemberStatus {
+  INVITED = 'invited',
+  ACTIVE = 'active',
+}
+registerEnumType(MemberStatus, {
+  name: 'MemberStatus',
+  description:
+    'INVITED: invited by createUser, not joined yet (not active, no seat; the email is the address the admin typed). ACTIVE: joined.',
+});
+
+/**
+ * The GraphQL `User`: a member as the caller's org sees them (services/members/member-view.ts),
+ * never the shared account. id, firstName and lastName are for every member; the other fields
+ * (UserFieldsResolver) are for an admin or the member themself.
+ */
+@ObjectType('User', {
+  simpleResolvers: true,
+  description:
+    "A member of the caller's org, as this org sees them: its profile of the person (names, language, externalRef), the last sign-in to this org, member since, and the account's email once they have joined.",
+})
+export class MemberNode implements MemberView {
+  @Field(() => ID, { description: 'The user id (the same in every org the person belongs to).' })
+  id: number;
+
+  @Field(() => String)
+  firstName: string;
+
+  @Field(() => String)
+  lastName: string;
+
+  email: string;
+  externalRef: string | null;
+  language: string;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  status: MemberView['status'];
+  membership: Membership;
+}
 
 export enum UserOrderField {
   LAST_NAME = 'LAST_NAME',
@@ -89,14 +129,14 @@ export class UserEdge {
   @Field(() => String)
   cursor: string;
 
-  @Field(() => User)
-  node: User;
+  @Field(() => MemberNode)
+  node: MemberNode;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A page of the org's members." })
 export class UserConnection {
-  @Field(() => [User])
-  nodes: User[];
+  @Field(() => [MemberNode])
+  nodes: MemberNode[];
 
   @Field(() => [UserEdge])
   edges: UserEdge[];
@@ -121,4 +161,7 @@ export class UserCounts {
 
   @Field(() => Int, { description: 'Enabled members not excluded from the membership count.' })
   countedTowardSeats: number;
+
+  @Field(() => Int, { description: 'Pending invitations: neither enabled nor inactive, no seat.' })
+  invited: number;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { User } from '../../entities';
+import { MemberNode } from './members.types';
 
 /**
  * A partial update of a membership (docs/product.md rule 17): omitted fields stay as they are. An
@@ -41,8 +41,8 @@ export class UpdateMembershipInput {
 
 @ObjectType({ description: "A member opted out of the org's MFA enforcement." })
 export class MfaExemption {
-  @Field(() => User)
-  user: User;
+  @Field(() => MemberNode)
+  user: MemberNode;
 
   @Field(() => Date, { nullable: true, description: 'When the opt-out was granted.' })
   since: Date | null;
@@ -50,8 +50,8 @@ export class MfaExemption {
   @Field(() => ID, { nullable: true, description: 'The admin who granted it.' })
   grantedByUserId: number | null;
 
-  @Field(() => User, { nullable: true, description: 'The granting admin, while still a member of this org.' })
-  grantedBy: User | null;
+  @Field(() => MemberNode, { nullable: true, description: 'The granting admin, while still a member of this org.' })
+  grantedBy: MemberNode | null;
 
   @Field(() => Date, { nullable: true, description: 'When the opt-out ends; null = no end.' })
   until: Date | null;

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * role_assignments.updatedAt: for current holders it takes the later of itself and the user's
  * updatedAt, so changes made before this migration stay in the feed.
  */
-export class ExactTimes1796199569641Mysql implements MigrationInterface {
-  name = 'ExactTimes1796199569641Mysql';
+export class ExactTimesMysql1796199569641 implements MigrationInterface {
+  name = 'ExactTimesMysql1796199569641';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE `role_assignments` MODIFY `assignedAt` datetime(6) NOT NULL, MODIFY `removedAt` datetime(6) NULL');

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** memberships.mfaOptOutExpiryNotifiedAt and its sweep index (the "opt-out expired" notice, rule 16b). */
-export class OptOutExpiryNotice1796199569642Mysql implements MigrationInterface {
-  name = 'OptOutExpiryNotice1796199569642Mysql';
+export class OptOutExpiryNoticeMysql1796199569642 implements MigrationInterface {
+  name = 'OptOutExpiryNoticeMysql1796199569642';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE `memberships` ADD `mfaOptOutExpiryNotifiedAt` datetime NULL');

@@ -11,8 +11,8 @@ const SIX_DIGITS = (c: string): string =>
  * role_assignments.updatedAt: for current holders it takes the later of itself and the user's
  * updatedAt, so changes made before this migration stay in the feed. No DDL: no table rebuild.
  */
-export class ExactTimes1796199569641Sqlite implements MigrationInterface {
-  name = 'ExactTimes1796199569641Sqlite';
+export class ExactTimesSqlite1796199569641 implements MigrationInterface {
+  name = 'ExactTimesSqlite1796199569641';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * 16b). ADD COLUMN rather than TypeORM's table rebuild, so it composes with other migrations of
  * the memberships table.
  */
-export class OptOutExpiryNotice1796199569642Sqlite implements MigrationInterface {
-  name = 'OptOutExpiryNotice1796199569642Sqlite';
+export class OptOutExpiryNoticeSqlite1796199569642 implements MigrationInterface {
+  name = 'OptOutExpiryNoticeSqlite1796199569642';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE "memberships" ADD COLUMN "mfaOptOutExpiryNotifiedAt" datetime');

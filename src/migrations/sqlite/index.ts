@@ -1,6 +1,15 @@
 import { Initial1795908186022Sqlite } from './1795908186022-Initial';
-import { ExactTimes1796199569641Sqlite } from './1796199569641-ExactTimes';
-import { OptOutExpiryNotice1796199569642Sqlite } from './1796199569642-OptOutExpiryNotice';
+import { AccountMembershipSplitSqlite1796197784675 } from './1796197784675-AccountMembershipSplit';
+import { ExactTimesSqlite1796199569641 } from './1796199569641-ExactTimes';
+import { OptOutExpiryNoticeSqlite1796199569642 } from './1796199569642-OptOutExpiryNotice';
 
-/** SQLite migrations, oldest first (written by npm run migration:generate). */
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795908186022Sqlite, ExactTimes1796199569641Sqlite, OptOutExpiryNotice1796199569642Sqlite];
+/**
+ * SQLite migrations, oldest first (written by npm run migration:generate). TypeORM orders
+ * them by the last 13 characters of their name: every name ends in its timestamp.
+ */
+export const SQLITE_MIGRATIONS: Function[] = [
+  Initial1795908186022Sqlite,
+  AccountMembershipSplitSqlite1796197784675,
+  ExactTimesSqlite1796199569641,
+  OptOutExpiryNoticeSqlite1796199569642,
+];

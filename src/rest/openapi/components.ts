@@ -200,29 +200,35 @@ export const schemas: Record<string, Json> = {
       id: int(),
       firstName: str(),
       lastName: str(),
-      externalRef: nullable(str('Your own id for this user (byRef=true).')),
-      email: str(undefined, { format: 'email' }),
+      externalRef: nullable(str("Your org's own id for this member, unique within your org (byRef=true).")),
+      email: str("The account's sign-in address; while invited, the address the invitation went to.", { format: 'email' }),
       language: str('BCP 47 tag, e.g. en-US.'),
-      lastLoginAt: nullable(dateTime()),
-      createdAt: dateTime(),
+      lastLoginAt: nullable(dateTime('The last sign-in to your org.')),
+      createdAt: dateTime('Member (or invited) since.'),
+      status: { type: 'string', enum: ['invited', 'active'], description: 'invited: not joined yet (not active, no seat).' },
       membership: ref('Membership'),
     },
     ['id', 'firstName', 'lastName'],
     {
       description:
-        'A member of your org. Every member sees id, firstName and lastName of the others; the other fields are present only for an admin, or on your own record.',
+        "A member of your org, as your org knows them (names, language, externalRef and last sign-in are your org's; another org's never show). Every member sees id, firstName and lastName of the others; the other fields are present only for an admin, or on your own record.",
     },
   ),
   UserUpdate: object(
     {
       firstName: str(undefined, { minLength: 1, maxLength: 100 }),
       lastName: str(undefined, { minLength: 1, maxLength: 100 }),
-      email: str('Admins only (and only when they administer every org of the user).', { format: 'email' }),
+      email: str('A confirmation token goes to the new address; the email changes when it is redeemed (confirmEmailChange).', {
+        format: 'email',
+      }),
       language: str('BCP 47 tag.'),
-      externalRef: nullable(str('Admins only; null clears it.')),
+      externalRef: nullable(str('Admins only; unique within your org; null clears it.')),
     },
     [],
-    { description: 'A partial update of the profile: fields not sent stay as they are. A member may change their own names and language.' },
+    {
+      description:
+        "A partial update of your org's profile of a member: fields not sent stay as they are. A member may change their own names, language and email.",
+    },
   ),
   Org: object({
     id: int(),

@@ -1,7 +1,8 @@
 import type { UserChanges } from '../../services/accounts/user-admin.service';
+import { Op } from '../../services/access/policy';
 import { BODY_ERRORS, byRefParam, errors, idParam, jsonRequest, ok, ref } from '../openapi/components';
 import { bodyObject, queryParams, userRefOf } from '../parse';
-import { membershipJson, orgJson, seesFullRecord, userJson, userSummaryJson, visibleUser } from '../present';
+import { membershipJson, orgJson, userJson, userSummaryJson, visibleUser } from '../present';
 import type { RestRoute } from '../router';
 
 /** The fields of PUT /user/users/{id} (anything else is a 400 naming it: no mass assignment). */
@@ -12,7 +13,7 @@ export const accountRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/me',
-    access: 'SESSION',
+    access: Op.WhoAmI,
     doc: {
       tags: ['user'],
       operationId: 'whoAmI',
@@ -25,7 +26,7 @@ export const accountRoutes: RestRoute[] = [
       queryParams(req, []);
       const me = await services.auth.whoAmI(ctx);
       return {
-        user: userJson(me.user),
+        user: userJson(me.user, false),
         org: orgJson(me.org),
         membership: membershipJson(me.membership),
         sessionKind: me.sessionKind,
@@ -37,34 +38,35 @@ export const accountRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/{id}',
-    access: 'SESSION',
+    access: Op.MemberRead,
     doc: {
       tags: ['user'],
       operationId: 'getUser',
       parameters: [idParam, byRefParam],
       summary: 'load a user',
-      description: "A member of your org. Another org's user is 404, the same as a user who does not exist.",
+      description:
+        "A member of your org, as your org knows them. Another org's user is 404, the same as a user who does not exist. byRef=true (your externalRef) is for admins.",
       responses: { '200': ok('The user.', ref('User')), ...errors(400, 404) },
     },
     handle: async (services, ctx, req) => {
-      const user = await services.userAdmin.loadUser(ctx, userRefOf(req));
-      // The membership belongs to the full record only (rule 4), as the GraphQL field resolver adds it.
-      const membership = seesFullRecord(ctx, user.id) ? await services.memberLoader.membershipOf(ctx, user.id) : null;
-      return visibleUser(ctx, user, membership);
+      // The same service call as GraphQL's user(id | externalRef): the same decisions.
+      const r = userRefOf(req);
+      const member = await services.memberDirectory.getMember(ctx, 'id' in r ? { id: r.id } : { externalRef: r.externalRef });
+      return visibleUser(ctx, member);
     },
   },
   {
     method: 'PUT',
     path: '/user/users/{id}',
-    // A member may rename themself; everything else is checked by the service (admin, email rules).
-    access: 'SESSION',
+    // A member may change their own names, language and email; the service decides the rest.
+    access: Op.MemberProfileUpdate,
     doc: {
       tags: ['user'],
       operationId: 'updateUser',
       parameters: [idParam, byRefParam],
       summary: 'update a user',
       description:
-        'Partial update of the profile (admin; a member may change their own names and language). Email and externalRef are unique (409).',
+        "Partial update of your org's profile of a member (admin; a member may change their own names, language and email). No other org sees the change. externalRef is unique within your org (409). An email change of a member who has joined sends a confirmation token to the new address and changes nothing yet (the answer is the same whether or not the address is taken).",
       requestBody: jsonRequest('UserUpdate', true, { firstName: 'Valentina', lastName: 'Rodriguez' }),
       responses: { '200': ok('The user after the change.', ref('User')), ...errors(...BODY_ERRORS, 403, 404, 409) },
     },
@@ -73,13 +75,13 @@ export const accountRoutes: RestRoute[] = [
       // Field types are checked by the service (cleanName, cleanEmail, ...), the same for both doors.
       const changes = bodyObject(req.body, USER_FIELDS) as UserChanges;
       const user = await services.userAdmin.updateUser(ctx, ref, changes);
-      return visibleUser(ctx, user);
+      return visibleUser(ctx, user, false);
     },
   },
   {
     method: 'DELETE',
     path: '/user/users/{id}',
-    access: 'ADMIN',
+    access: Op.MemberDelete,
     doc: {
       tags: ['user'],
       operationId: 'deleteUser',

@@ -1,3 +1,4 @@
+import { Op } from '../../services/access/policy';
 import { streamCsv } from '../csv-export';
 import { errors, ok, PAGE_FILTER_PARAMS, ref } from '../openapi/components';
 import { memberFilters, parseIntParam, queryParams } from '../parse';
@@ -9,7 +10,7 @@ export const memberRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/page',
-    access: 'SESSION',
+    access: Op.MembersList,
     doc: {
       tags: ['user'],
       operationId: 'getUserPage',
@@ -43,7 +44,7 @@ export const memberRoutes: RestRoute[] = [
         ...memberFilters(q),
       });
       return {
-        content: p.content.map((m) => visibleUser(ctx, m.user, m.membership)),
+        content: p.content.map((m) => visibleUser(ctx, m)),
         page: p.page,
         size: p.size,
         totalElements: p.totalElements,
@@ -54,7 +55,7 @@ export const memberRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/retrieveNotExcludeFromMembershipUserCounts',
-    access: 'ADMIN',
+    access: Op.SeatCountsRead,
     doc: {
       tags: ['user'],
       operationId: 'retrieveNotExcludeFromMembershipUserCounts',
@@ -71,7 +72,7 @@ export const memberRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/export.csv',
-    access: 'ADMIN',
+    access: Op.MembersExport,
     doc: {
       tags: ['user'],
       operationId: 'exportUsersCsv',

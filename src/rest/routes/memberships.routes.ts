@@ -1,3 +1,4 @@
+import { Op } from '../../services/access/policy';
 import { BODY_ERRORS, byRefParam, errors, idParam, ifMatchParam, jsonRequest, MEMBERSHIP_EXAMPLE, ok, ref } from '../openapi/components';
 import { bodyObject, ifMatchVersion, queryParams, userRefOf, withLegacyFieldNames } from '../parse';
 import { membershipJson } from '../present';
@@ -8,7 +9,7 @@ export const membershipRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/user/users/{id}/membership',
-    access: 'ADMIN',
+    access: Op.MembershipUpdate,
     doc: {
       tags: ['user'],
       operationId: 'updateMembership',
@@ -38,7 +39,7 @@ export const membershipRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/org/mfa',
-    access: 'ADMIN',
+    access: Op.OrgMfaRead,
     doc: {
       tags: ['org'],
       operationId: 'getOrgMfaRequired',
@@ -54,7 +55,7 @@ export const membershipRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/user/org/mfa',
-    access: 'ADMIN',
+    access: Op.OrgMfaSet,
     doc: {
       tags: ['org'],
       operationId: 'setOrgMfaRequired',

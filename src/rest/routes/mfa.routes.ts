@@ -1,3 +1,4 @@
+import { Op } from '../../services/access/policy';
 import { BODY_ERRORS, errors, jsonRequest, ok, ref } from '../openapi/components';
 import { bodyObject, bodyUserId, requiredString, withLegacyFieldNames } from '../parse';
 import type { RestRoute } from '../router';
@@ -7,7 +8,7 @@ export const mfaRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/user/users/mfa/generateTempSecret',
-    access: 'MFA_ENROLLMENT',
+    access: Op.MfaEnroll,
     doc: {
       tags: ['user'],
       operationId: 'generateMfaTempSecret',
@@ -25,7 +26,7 @@ export const mfaRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/user/users/mfa/validateCode',
-    access: 'MFA_ENROLLMENT',
+    access: Op.MfaEnroll,
     doc: {
       tags: ['user'],
       operationId: 'validateMfaCode',
@@ -48,7 +49,8 @@ export const mfaRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/user/users/mfa/reset',
-    access: 'MFA_ENROLLMENT',
+    // With a body: the admin reset of a member (GraphQL resetMfa); without: one's own enrollment in progress.
+    access: (req) => (req.body === undefined ? Op.MfaEnroll : Op.MfaReset),
     doc: {
       tags: ['user'],
       operationId: 'resetMfa',

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { Op } from '../../services/access/policy';
 import type { FeedArgs, FeedPage } from '../../services/roles/role-feed.service';
 import { errors, feedParams, ok, ref } from '../openapi/components';
 import { parseDateParam, parseIntParam, queryParams } from '../parse';
@@ -29,7 +30,7 @@ export const roleRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/removedFromRole',
-    access: 'ADMIN',
+    access: Op.RoleFeedRead,
     doc: {
       tags: ['user'],
       operationId: 'getUsersRemovedFromRole',
@@ -43,7 +44,7 @@ export const roleRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/user/users/updatedByRole',
-    access: 'ADMIN',
+    access: Op.RoleFeedRead,
     doc: {
       tags: ['user'],
       operationId: 'getUsersUpdatedByRole',

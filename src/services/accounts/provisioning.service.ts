@@ -4,7 +4,7 @@ import { BadUserInputError, ConflictError } from '../../errors';
 import { withTransaction } from '../../db/transaction';
 import { hashPassword } from '../../security/password';
 import { assertPasswordAcceptable } from '../../security/password-policy';
-import { memberKeys } from '../members/member-keys';
+import { emailKeyOf, insertMembership } from '../members/member-keys';
 import { moveMemberCounters } from '../memberships/member-counters';
 import {
   DEFAULT_MEMBERSHIP_FLAGS,
@@ -45,6 +45,47 @@ export interface ProvisionedMember {
   existingUser: boolean;
 }
 
+/** A new member's profile as this org keeps it (validated). */
+export interface MemberProfile {
+  firstName: string;
+  lastName: string;
+  language: string;
+  externalRef: string | null;
+}
+
+/** Validates the profile part of a new member (names clean and NFC, BCP 47 language, externalRef). */
+export function cleanProfile(n: Pick<NewMember, 'firstName' | 'lastName' | 'language' | 'externalRef'>): MemberProfile {
+  return {
+    firstName: cleanName(n.firstName, 'firstName'),
+    lastName: cleanName(n.lastName, 'lastName'),
+    language: cleanLanguage(n.language ?? 'en-US'),
+    externalRef: n.externalRef === undefined ? null : cleanExternalRef(n.externalRef),
+  };
+}
+
+/** The Account Status flags of a new member, validated (rule 6); an opt-out is granted through updateMembership. */
+export function newMemberFlags(n: NewMember): MembershipFlags {
+  const flags = flagsOf({ ...DEFAULT_MEMBERSHIP_FLAGS, ...definedFlags(n) });
+  assertAdminOrAdvanced(flags, n);
+  return flags;
+}
+
+/** CONFLICT when the org already uses this externalRef for someone (the org's own data: it may say so). */
+export async function assertExternalRefFree(
+  tx: RequestContext,
+  orgId: number,
+  externalRef: string | null,
+  exceptMembershipId?: number,
+): Promise<void> {
+  if (externalRef === null) {
+    return;
+  }
+  const holder = await tx.manager.findOne(Membership, { where: { orgId, externalRef } });
+  if (holder && holder.id !== exceptMembershipId) {
+    throw new ConflictError('externalRef is already used by another member of this org.');
+  }
+}
+
 /** The flags a new member was given (absent ones keep their defaults). */
 function definedFlags(n: NewMember): Partial<MembershipFlags> {
   // An opt-out is granted through updateMembership (it records who granted it and queues a notice).
@@ -75,52 +116,40 @@ export class ProvisioningService {
   }
 
   /**
-   * Adds a member to an org: creates the user, or reuses the user with that email (case-insensitive)
-   * when they belong to other orgs. CONFLICT when they are already a member of this org.
+   * Operator provisioning (CLI, demo data, tests): adds an ACTIVE member to an org at once,
+   * creating the account or reusing the one with that email (case-insensitive; a soft-deleted one
+   * comes back clean). No invitation: whoever runs this is trusted with every org (the API's
+   * createUser invites instead, rule 3a). The profile is this org's. CONFLICT when already a
+   * member or when the org uses the externalRef already.
    */
   async addMember(ctx: RequestContext, orgId: number, n: NewMember): Promise<ProvisionedMember> {
     const email = cleanEmail(n.email);
-    const firstName = cleanName(n.firstName, 'firstName');
-    const lastName = cleanName(n.lastName, 'lastName');
-    const language = cleanLanguage(n.language ?? 'en-US');
-    const externalRef = n.externalRef === undefined ? null : cleanExternalRef(n.externalRef);
-    const flags = flagsOf({ ...DEFAULT_MEMBERSHIP_FLAGS, ...definedFlags(n) });
-    assertAdminOrAdvanced(flags, n);
+    const profile = cleanProfile(n);
+    const flags = newMemberFlags(n);
     if (n.password !== undefined) {
       assertPasswordAcceptable(n.password, email);
     }
     const passwordHash = n.password !== undefined ? await hashPassword(n.password) : null;
 
     return withTransaction(ctx, async (tx) => {
-      const emailKey = email.toLowerCase();
+      const emailKey = emailKeyOf(email);
       let user = await tx.manager.findOne(User, { where: { emailKey }, withDeleted: true });
       const existingUser = !!user && !user.deletedAt;
       if (user && user.deletedAt) {
         // A soft-deleted user who comes back is a new person record for our purposes: revive it clean.
-        await tx.manager.update(
-          User,
-          { id: user.id },
-          { deletedAt: null, firstName, lastName, email, language, passwordHash, lastLoginAt: null },
-        );
+        await tx.manager.update(User, { id: user.id }, { deletedAt: null, email, passwordHash });
         user = (await tx.manager.findOne(User, { where: { id: user.id } }))!;
       }
       if (!user) {
-        if (externalRef && (await tx.manager.findOne(User, { where: { externalRef }, withDeleted: true }))) {
-          throw new ConflictError('externalRef is already used by another user.');
-        }
-        user = await tx.manager.save(
-          User,
-          tx.manager.create(User, { email, emailKey, firstName, lastName, language, externalRef, passwordHash }),
-        );
+        user = await tx.manager.save(User, tx.manager.create(User, { email, emailKey, passwordHash }));
       }
       if (await tx.manager.findOne(Membership, { where: { orgId, userId: user.id } })) {
         throw new ConflictError('This user is already a member of the org.');
       }
-      await moveMemberCounters(tx.manager, orgId, null, flags);
-      const membership = await tx.manager.save(
-        Membership,
-        tx.manager.create(Membership, { orgId, userId: user.id, ...flags, ...memberKeys(user), lastLoginAt: user.lastLoginAt }),
-      );
+      await assertExternalRefFree(tx, orgId, profile.externalRef);
+      const state = { status: 'active' as const, ...flags };
+      await moveMemberCounters(tx.manager, orgId, null, state);
+      const membership = await insertMembership(tx.manager, { orgId, userId: user.id, ...profile, ...state }, user.email ?? email);
       return { user, membership, existingUser };
     });
   }

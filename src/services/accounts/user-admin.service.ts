@@ -1,5 +1,5 @@
 import type { RequestContext, SessionContext } from '../../context';
-import { type Membership, User } from '../../entities';
+import { Membership, User } from '../../entities';
 import { ConflictError, ForbiddenError, assertThat } from '../../errors';
 import { nowInstant } from '../../db/instant';
 import { touchRoleFeeds } from '../roles/role-feed-stamps';
@@ -8,26 +8,28 @@ import { rawExecute } from '../../db/raw';
 import { isUniqueViolation } from '../../db/errors';
 import { lockRow } from '../../db/locks';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
-import { lockCallerAsActiveAdmin, requireAdmin, requireAdminOfAllOrgsOf, requireSession } from '../access/access-guards';
-import { memberKeys } from '../members/member-keys';
+import { Op, authorize, authorizeMemberRef, lockCallerAsActiveAdmin } from '../access/policy';
+import { emailKeyOf, insertMembership, writeMemberKeys } from '../members/member-keys';
+import { memberView, type MemberView } from '../members/member-view';
 import { moveMemberCounters } from '../memberships/member-counters';
 import { flagsOf } from '../memberships/membership-fields';
 import { deleteFactorAndCodes } from '../mfa/mfa-factors';
-import type { OneTimeToken, PasswordService } from './password.service';
-import type { NewMember, ProvisioningService } from './provisioning.service';
+import type { PasswordService, QueuedToken } from './password.service';
+import { assertExternalRefFree, cleanProfile, newMemberFlags, type NewMember } from './provisioning.service';
 import type { SessionService } from '../auth/session.service';
 import { refId, type MemberRef } from '../common/ids';
 import { loadMember, sessionOrgId } from '../common/tenancy';
 import { cleanEmail, cleanExternalRef, cleanLanguage, cleanName } from '../common/validation';
 
-/** createUser input: a member's profile and flags. Admins never set passwords: the user does, with the activation token. */
+/** createUser input: a member's profile and flags. Admins never set passwords: the person does, with the invitation. */
 export type NewUser = Omit<NewMember, 'password'>;
 
 export interface CreatedUser {
-  user: User;
+  /** The invited member, as the org sees them: only what its admin typed. */
+  user: MemberView;
   membership: Membership;
-  /** Only when a new account was created (it has no password yet); null when an existing user (of another org) was added. */
-  activation: OneTimeToken | null;
+  /** The invitation queued for the invitee's mailbox (never the token itself). */
+  activation: QueuedToken;
 }
 
 /** updateUser input: fields not sent (undefined) stay as they are; externalRef null clears it. */
@@ -39,78 +41,104 @@ export interface UserChanges {
   externalRef?: string | null;
 }
 
-/** What a member may change on their own record without being an admin (Okta/Auth0 "profile" fields). */
-const SELF_SERVICE_FIELDS: ReadonlySet<keyof UserChanges> = new Set(['firstName', 'lastName', 'language']);
+/** The profile fields the org keeps on the membership. */
+const PROFILE_FIELDS = ['firstName', 'lastName', 'language', 'externalRef'] as const;
+type ProfileField = (typeof PROFILE_FIELDS)[number];
 
-/** User create / read / update / delete within the session's org (docs/product.md rules 2, 3, 5, 8, 20). */
+const CONFLICT_IN_ORG = 'Another member of this org already has this email address or externalRef.';
+
+/**
+ * Members of the session's org: invite, update the org's profile of them, remove them
+ * (docs/product.md rules 2, 3, 3a, 5, 8, 20).
+ */
 export class UserAdminService {
   constructor(
-    private readonly provisioning: ProvisioningService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
   ) {}
 
-  /** A member of the caller's org by id or externalRef (NOT_FOUND for anyone else). */
-  async loadUser(ctx: RequestContext, ref: MemberRef): Promise<User> {
-    return (await loadMember(requireSession(ctx), ref)).user;
-  }
-
   /**
-   * Admin: adds a member to the caller's org. Creates the account, or adds a membership to the
-   * account that already has this email (case-insensitive) in another org; CONFLICT when already
-   * a member, SEAT_LIMIT_REACHED when no seat is free (nothing is written then). A new account
-   * gets a one-time activation token (24 h); an existing one keeps its password and gets none.
+   * Admin: invites a person into the caller's org (rule 3a). Always the same work and the same
+   * answer, whatever the address: an unclaimed account made for the invitation (accounts are
+   * never looked up by the address here, so nothing in the reply, its timing or its id tells
+   * whether the address has an account elsewhere), a membership with status 'invited' (not
+   * active, no seat, counted as invited) holding what the admin typed, and a 7-day invitation
+   * token queued, sealed, for the address. CONFLICT when this org already has a member or an
+   * invitation with that address, or that externalRef (this org's own data).
    */
   async createUser(ctx: RequestContext, input: NewUser): Promise<CreatedUser> {
     const action = 'user.create';
-    const s = await requireAdmin(ctx, this.audit, action);
-    return withTransaction(s, async (tx) => {
-      const { user, membership, existingUser } = await this.provisioning.addMember(tx, sessionOrgId(s), input);
-      const activation = existingUser || user.passwordHash ? null : await this.passwords.issueToken(tx, user.id, 'activation');
-      await this.audit.recordChange(tx, {
-        action,
-        targetUserId: user.id,
-        changes: {
-          email: { before: null, after: user.email },
-          firstName: { before: null, after: user.firstName },
-          lastName: { before: null, after: user.lastName },
-          ...Object.fromEntries(Object.entries(flagsOf(membership)).map(([k, v]) => [k, { before: null, after: v }])),
-          existingUser,
-        },
+    const s = await authorize(ctx, this.audit, Op.MemberCreate, { action });
+    const inviteEmail = cleanEmail(input.email);
+    const profile = cleanProfile(input);
+    const flags = newMemberFlags(input);
+    const orgId = sessionOrgId(s);
+    try {
+      return await withTransaction(s, async (tx) => {
+        const taken = await tx.manager.findOne(Membership, { where: { orgId, emailKey: emailKeyOf(inviteEmail) } });
+        assertThat(!taken, () => new ConflictError('This org already has a member or an invitation with this email address.'));
+        await assertExternalRefFree(tx, orgId, profile.externalRef);
+        const account = await tx.manager.save(User, tx.manager.create(User, { email: null, emailKey: null, passwordHash: null }));
+        const state = { status: 'invited' as const, ...flags };
+        await moveMemberCounters(tx.manager, orgId, null, state);
+        const membership = await insertMembership(
+          tx.manager,
+          { orgId, userId: account.id, ...profile, ...state, inviteEmail, invitedAt: new Date(), invitedByUserId: s.principal.userId },
+          inviteEmail,
+        );
+        const activation = await this.passwords.sendToken(tx, account.id, 'invitation', inviteEmail, { membershipId: membership.id });
+        await this.audit.recordChange(tx, {
+          action,
+          targetUserId: account.id,
+          changes: {
+            email: { before: null, after: inviteEmail },
+            firstName: { before: null, after: profile.firstName },
+            lastName: { before: null, after: profile.lastName },
+            status: { before: null, after: 'invited' },
+            ...Object.fromEntries(Object.entries(flagsOf(membership)).map(([k, v]) => [k, { before: null, after: v }])),
+          },
+        });
+        return { user: memberView(account, membership), membership, activation };
       });
-      return { user, membership, activation };
-    });
+    } catch (e) {
+      // Two concurrent invitations of one address (or one externalRef): the unique index decides.
+      if (isUniqueViolation(e)) {
+        throw new ConflictError(CONFLICT_IN_ORG);
+      }
+      throw e;
+    }
   }
 
   /**
-   * Partial update of a user's profile. Admins may change every field; a member may change their
-   * own names and language. An email change needs the caller to administer every org the user
-   * belongs to (no account takeover across orgs). Email (case-insensitive) and externalRef are
-   * unique (CONFLICT). The sort/search keys of all the user's memberships are rewritten in the
-   * same transaction. Same values: nothing is written, nothing audited.
+   * Partial update of the org's profile of a member (names, language: admin, or the member
+   * themself; externalRef: admin, unique within the org). It changes this org's membership only:
+   * no other org sees it. An email is the account's: a change is not made here, a confirmation
+   * token goes to the new address (docs/accounts.md) and the answer is the same whether or not
+   * the address is taken (the email shown stays the current one); while invited, the address is
+   * this org's typing and changes at once, with a new invitation. Same values: nothing is
+   * written, nothing audited.
    */
-  async updateUser(ctx: RequestContext, ref: MemberRef, input: UserChanges): Promise<User> {
+  async updateUser(ctx: RequestContext, ref: MemberRef, input: UserChanges): Promise<MemberView> {
     const action = 'user.update';
-    const s = requireSession(ctx);
-    const { user } = await loadMember(s, ref);
-    const sent = (Object.keys(input) as Array<keyof UserChanges>).filter((k) => input[k] !== undefined);
-    const selfService = user.id === s.principal.userId && sent.every((k) => SELF_SERVICE_FIELDS.has(k));
-    if (!selfService) {
-      await requireAdmin(s, this.audit, action, user.id);
-    } else if (s.principal.kind !== 'full') {
-      throw new ForbiddenError('Complete sign-in first.');
+    const target = { userId: refId(ref) };
+    const s = await authorize(ctx, this.audit, Op.MemberProfileUpdate, { action, target });
+    await authorizeMemberRef(s, this.audit, ref, action);
+    if (input.externalRef !== undefined) {
+      await authorize(s, this.audit, Op.MemberRefUpdate, { action, target });
     }
+    if (input.email !== undefined) {
+      await authorize(s, this.audit, Op.EmailChangeRequest, { action, target });
+    }
+    const { user, membership } = await loadMember(s, ref);
+    const view = memberView(user, membership);
 
-    const next: UserChanges = {};
+    const next: Partial<Record<ProfileField, string | null>> = {};
     if (input.firstName !== undefined) {
       next.firstName = cleanName(input.firstName, 'firstName');
     }
     if (input.lastName !== undefined) {
       next.lastName = cleanName(input.lastName, 'lastName');
-    }
-    if (input.email !== undefined) {
-      next.email = cleanEmail(input.email);
     }
     if (input.language !== undefined) {
       next.language = cleanLanguage(input.language);
@@ -118,70 +146,80 @@ export class UserAdminService {
     if (input.externalRef !== undefined) {
       next.externalRef = cleanExternalRef(input.externalRef);
     }
+    const email = input.email === undefined ? undefined : cleanEmail(input.email);
     const changes: FieldChanges = {};
-    for (const [k, v] of Object.entries(next) as Array<[keyof UserChanges, string | null]>) {
-      if (user[k] !== v) {
-        changes[k] = { before: user[k], after: v };
+    for (const f of PROFILE_FIELDS) {
+      if (next[f] !== undefined && membership[f] !== next[f]) {
+        changes[f] = { before: membership[f], after: next[f] };
       }
     }
-    if (Object.keys(changes).length === 0) {
-      return user;
-    }
-    if (changes.email) {
-      await requireAdminOfAllOrgsOf(s, this.audit, action, user.id);
+    const emailChanges = email !== undefined && email !== view.email;
+    if (Object.keys(changes).length === 0 && !emailChanges) {
+      return view;
     }
 
     try {
       return await withTransaction(s, async (tx) => {
-        const patch: Partial<User> = Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.after]));
-        if (changes.email) {
-          patch.emailKey = next.email!.toLowerCase();
-          const holder = await tx.manager.findOne(User, { where: { emailKey: patch.emailKey }, withDeleted: true });
-          assertThat(!holder || holder.id === user.id, () => new ConflictError('Another user already has this email address.'));
+        const orgId = sessionOrgId(s);
+        const now = new Date();
+        if (changes.externalRef) {
+          await assertExternalRefFree(tx, orgId, (next.externalRef as string | null) ?? null, membership.id);
         }
-        if (changes.externalRef && next.externalRef) {
-          const holder = await tx.manager.findOne(User, { where: { externalRef: next.externalRef }, withDeleted: true });
-          assertThat(!holder || holder.id === user.id, () => new ConflictError('externalRef is already used by another user.'));
+        const patch: Partial<Membership> = Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.after]));
+        if (Object.keys(patch).length > 0) {
+          await tx.manager.update(Membership, { id: membership.id }, { ...patch, updatedAt: now });
         }
-        await tx.manager.update(User, { id: user.id }, patch);
-        const updated = { ...user, ...patch } as User;
-        if (changes.firstName || changes.lastName || changes.email) {
-          // The per-org list is served from keys copied onto every membership (all orgs, not just this one).
-          const keys = memberKeys(updated);
-          await rawExecute(
-            tx.manager,
-            'UPDATE memberships SET nameKey = :nameKey, fullNameKey = :fullNameKey, emailKey = :emailKey WHERE userId = :id',
-            {
-              ...keys,
-              id: user.id,
-            },
-          );
+        if (changes.firstName || changes.lastName) {
+          await writeMemberKeys(tx.manager, { membershipId: membership.id }, { names: { ...membership, ...patch } });
         }
-        // The profile is the account's: every org of the user sees the change in usersUpdatedByRole.
-        await touchRoleFeeds(tx.manager, user.id);
-        await this.audit.recordChange(tx, { action, targetUserId: user.id, changes });
-        return (await tx.manager.findOne(User, { where: { id: user.id } }))!;
+        if (emailChanges && membership.status === 'invited') {
+          // The invitation's address is what this org typed: it changes now, and the invitation goes to the new one.
+          const taken = await tx.manager.findOne(Membership, { where: { orgId, emailKey: emailKeyOf(email) } });
+          assertThat(!taken || taken.id === membership.id, () => new ConflictError(CONFLICT_IN_ORG));
+          await tx.manager.update(Membership, { id: membership.id }, { inviteEmail: email, updatedAt: now });
+          await writeMemberKeys(tx.manager, { membershipId: membership.id }, { email });
+          await this.passwords.sendToken(tx, user.id, 'invitation', email, { membershipId: membership.id });
+          changes.email = { before: membership.inviteEmail, after: email };
+        } else if (emailChanges) {
+          // The account's address: only its mailbox owner can move it (confirmEmailChange).
+          const queued = await this.passwords.requestEmailChange(tx, user, email);
+          await this.audit.recordChange(tx, {
+            action: 'user.email_change_requested',
+            targetUserId: user.id,
+            changes: { to: email, expiresAt: queued.expiresAt.toISOString() },
+          });
+        }
+        if (Object.keys(changes).length > 0) {
+          // This org's view of the member changed: their role assignments show in usersUpdatedByRole.
+          await touchRoleFeeds(tx.manager, user.id, [orgId]);
+          await this.audit.recordChange(tx, { action, targetUserId: user.id, changes });
+        }
+        const updated = (await tx.manager.findOne(Membership, { where: { id: membership.id } }))!;
+        return memberView(user, updated);
       });
     } catch (e) {
-      // Two concurrent updates claiming the same email/externalRef: the unique index decides.
+      // Two concurrent updates claiming the same externalRef or invitation address: the unique index decides.
       if (isUniqueViolation(e)) {
-        throw new ConflictError('Another user already has this email address or externalRef.');
+        throw new ConflictError(CONFLICT_IN_ORG);
       }
       throw e;
     }
   }
 
   /**
-   * Admin: removes the user from the caller's org: the membership, its MFA factor and recovery
-   * codes, its group memberships, its sessions; role assignments get removedAt (the
-   * usersRemovedFromRole feed keeps seeing them); the org's counters move. An admin cannot
-   * remove themself, so the org always keeps an active admin (rule 5) — the caller, whose
-   * membership is re-checked under a row lock. When no membership is left the account is
-   * soft-deleted, its sessions everywhere are revoked and its pending tokens voided.
+   * Admin: removes the user from the caller's org (or withdraws their invitation): the
+   * membership, its MFA factor and recovery codes, its group memberships, its sessions; role
+   * assignments get removedAt (the usersRemovedFromRole feed keeps seeing them); the org's
+   * counters move. An admin cannot remove themself, so the org always keeps an active admin
+   * (rule 5) — the caller, whose membership is re-checked under a row lock. When no membership
+   * is left the account is soft-deleted, its sessions everywhere are revoked and its pending
+   * tokens voided (nothing in the answer or the audit row says which: that would tell this org
+   * whether the person belongs to others).
    */
   async deleteUser(ctx: RequestContext, ref: MemberRef): Promise<boolean> {
     const action = 'user.delete';
-    const s: SessionContext = await requireAdmin(ctx, this.audit, action, refId(ref));
+    const s: SessionContext = await authorize(ctx, this.audit, Op.MemberDelete, { action, target: { userId: refId(ref) } });
+    await authorizeMemberRef(s, this.audit, ref, action);
     const { user, membership } = await loadMember(s, ref);
     if (user.id === s.principal.userId) {
       await this.audit.recordDenied(s, { action, targetUserId: user.id }, 'FORBIDDEN');
@@ -193,12 +231,18 @@ export class UserAdminService {
       await lockRow(tx.manager, 'orgs', sessionOrgId(s));
       await lockCallerAsActiveAdmin(tx, s.principal.membershipId);
       const now = new Date();
-      // Conditional on the counted flags we read: a concurrent (de)activation makes this a CONFLICT
-      // instead of moving the counters from a stale state.
+      // Conditional on the counted state we read: a concurrent (de)activation or acceptance makes
+      // this a CONFLICT instead of moving the counters from a stale state.
       const deleted = await rawExecute(
         tx.manager,
-        'DELETE FROM memberships WHERE id = :id AND isActive = :isActive AND excludeFromMembershipCount = :excluded',
-        { id: membership.id, isActive: membership.isActive, excluded: membership.excludeFromMembershipCount },
+        'DELETE FROM memberships WHERE id = :id AND userId = :userId AND status = :status AND isActive = :isActive AND excludeFromMembershipCount = :excluded',
+        {
+          id: membership.id,
+          userId: user.id,
+          status: membership.status,
+          isActive: membership.isActive,
+          excluded: membership.excludeFromMembershipCount,
+        },
       );
       assertThat(deleted === 1, () => new ConflictError('The member was changed meanwhile; reload and try again.'));
       await moveMemberCounters(tx.manager, sessionOrgId(s), membership, null);
@@ -225,10 +269,12 @@ export class UserAdminService {
         await this.sessions.revokeForUser(tx, user.id);
         await this.passwords.voidUnusedTokens(tx, user.id, now);
       }
+      // Whether the account went too is not this org's business (it would tell whether the person
+      // belongs to other orgs): the audit row does not say.
       await this.audit.recordChange(tx, {
         action,
         targetUserId: user.id,
-        changes: { membership: { before: flagsOf(membership), after: null }, accountDeleted },
+        changes: { membership: { before: { status: membership.status, ...flagsOf(membership) }, after: null } },
       });
     });
     return true;

@@ -3,7 +3,7 @@ import { BadUserInputError, assertThat } from '../../errors';
 import { rawQuery, toDate } from '../../db/raw';
 import type { AuditService } from './audit.service';
 import { decodeCursor, encodeCursor, type CursorKey } from '../../security/cursor';
-import { requireAdmin } from '../access/access-guards';
+import { Op, authorize } from '../access/policy';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { parseId } from '../common/ids';
 import { PAGE_LIMITS, pageSize } from '../common/paging';
@@ -75,7 +75,7 @@ export class AuditTrailService {
    * Other filter fields and the time window are checked on the rows that index walks.
    */
   async listAuditEvents(ctx: RequestContext, args: AuditEventsArgs): Promise<AuditEventPage> {
-    const s = await requireAdmin(ctx, this.audit, 'audit.read');
+    const s = await authorize(ctx, this.audit, Op.AuditRead, { action: 'audit.read' });
     const first = pageSize(args.first, PAGE_LIMITS.audit);
     const f = args.filter ?? {};
     const params: Record<string, unknown> = { orgId: sessionOrgId(s) };

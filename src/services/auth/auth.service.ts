@@ -10,8 +10,9 @@ import { mfaRequirement } from '../mfa/mfa-policy';
 import type { SessionService } from './session.service';
 import type { SignInThrottleService } from './sign-in-throttle.service';
 import type { OptOutExpiryService } from '../memberships/opt-out-expiry.service';
-import { requireSession } from '../access/access-guards';
+import { Op, authorize } from '../access/policy';
 import { loadCurrentOrg } from '../common/tenancy';
+import { memberView, type MemberView } from '../members/member-view';
 
 type SignInStatus = 'SIGNED_IN' | 'MFA_REQUIRED' | 'MFA_ENROLLMENT_REQUIRED';
 
@@ -22,11 +23,13 @@ export interface SignInOutcome {
 }
 
 export interface WhoAmI {
-  user: User;
+  /** The caller as this org sees them. */
+  user: MemberView;
   org: Org;
   membership: Membership;
   sessionKind: SessionKindValue;
-  impersonator: User | null;
+  /** The impersonating admin, as this org sees them. */
+  impersonator: MemberView | null;
   expiresAt: Date;
 }
 
@@ -52,13 +55,15 @@ export class AuthService {
   ) {}
 
   /**
-   * Password sign-in to one org. Unknown org, unknown email, wrong password, no membership and
-   * an inactive membership all give the same UNAUTHENTICATED answer, after the same argon2 work.
-   * Returns a full session, or an MFA challenge/enrollment token when the org's policy says so.
+   * Password sign-in to one org. Unknown org, unknown email, wrong password, no membership, an
+   * invitation not accepted yet and an inactive membership all give the same UNAUTHENTICATED
+   * answer, after the same argon2 work. Each check first takes an attempt slot of the account's
+   * throttle (so a burst checks at most its limit of passwords). Returns a full session, or an
+   * MFA challenge/enrollment token when the org's policy says so.
    */
   async signIn(ctx: RequestContext, orgSlug: string, email: string, password: string): Promise<SignInOutcome> {
     const key = this.throttle.accountKey(email);
-    const lockedFor = await this.throttle.lockedForSeconds(ctx, key);
+    const lockedFor = await this.throttle.reserve(ctx, key);
     if (lockedFor > 0) {
       await this.audit.recordDenied(ctx, { action: 'auth.sign_in', orgId: null, actorUserId: null }, 'RATE_LIMITED');
       throw new RateLimitedError('Too many failed sign-ins for this account; try again later.', lockedFor);
@@ -68,8 +73,7 @@ export class AuthService {
     const membership = org && user ? await ctx.manager.findOne(Membership, { where: { orgId: org.id, userId: user.id } }) : null;
     const passwordOk = await verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), password);
 
-    if (!org || !user || !membership || !membership.isActive || !passwordOk) {
-      await this.throttle.recordFailure(ctx, key);
+    if (!org || !user || !membership || membership.status !== 'active' || !membership.isActive || !passwordOk) {
       await this.audit.recordDenied(
         ctx,
         { action: 'auth.sign_in', orgId: org && membership ? org.id : null, actorUserId: null, targetUserId: membership ? user!.id : null },
@@ -106,7 +110,7 @@ export class AuthService {
         ttlSeconds: ttl,
       });
       if (kind === 'full') {
-        await this.markLoggedIn(tx, user.id);
+        await this.markLoggedIn(tx, membership.id);
       }
       // Rule 16b: an opt-out that has run out is told at the latest now (once; the sweep may have).
       await this.optOutExpiry.notifyIfExpired(tx, membership);
@@ -134,13 +138,13 @@ export class AuthService {
       kind: 'full',
       ttlSeconds: this.sessionTtlSeconds,
     });
-    await this.markLoggedIn(tx, tx.principal.userId);
+    await this.markLoggedIn(tx, tx.principal.membershipId);
     return { status: 'SIGNED_IN', token: session.token, expiresAt: session.expiresAt };
   }
 
   /** Revokes the caller's session. */
   async signOut(ctx: RequestContext): Promise<boolean> {
-    const s = requireSession(ctx);
+    const s = await authorize(ctx, this.audit, Op.SignOut);
     await withTransaction(s, async (tx) => {
       await this.sessions.revoke(tx, s.principal.sessionId);
       await this.audit.recordChange(tx, { action: 'auth.sign_out', targetUserId: s.principal.userId });
@@ -148,9 +152,9 @@ export class AuthService {
     return true;
   }
 
-  /** Who the session belongs to, in which org, and who (if anyone) is impersonating. */
+  /** Who the session belongs to (as this org sees them), in which org, and who (if anyone) is impersonating. */
   async whoAmI(ctx: RequestContext): Promise<WhoAmI> {
-    const s = requireSession(ctx);
+    const s = await authorize(ctx, this.audit, Op.WhoAmI);
     const [user, org, membership] = await Promise.all([
       s.manager.findOne(User, { where: { id: s.principal.userId } }),
       loadCurrentOrg(s),
@@ -159,16 +163,31 @@ export class AuthService {
     if (!user || !membership) {
       throw new UnauthenticatedError();
     }
-    const impersonator = s.principal.impersonatorUserId
-      ? await s.manager.findOne(User, { where: { id: s.principal.impersonatorUserId } })
-      : null;
-    return { user, org, membership, sessionKind: s.principal.kind, impersonator, expiresAt: s.principal.expiresAt };
+    const impersonatorId = s.principal.impersonatorUserId;
+    const [impersonator, impersonatorMembership] = impersonatorId
+      ? await Promise.all([
+          s.manager.findOne(User, { where: { id: impersonatorId } }),
+          s.manager.findOne(Membership, { where: { orgId: org.id, userId: impersonatorId } }),
+        ])
+      : [null, null];
+    return {
+      user: memberView(user, membership),
+      org,
+      membership,
+      sessionKind: s.principal.kind,
+      impersonator: impersonator && impersonatorMembership ? memberView(impersonator, impersonatorMembership) : null,
+      expiresAt: s.principal.expiresAt,
+    };
   }
 
-  /** lastLoginAt lives on the user and is copied to each membership for the per-org sort. */
-  private async markLoggedIn(ctx: RequestContext, userId: number): Promise<void> {
-    const now = new Date();
-    await rawExecute(ctx.manager, 'UPDATE users SET lastLoginAt = :now WHERE id = :id', { now, id: userId });
-    await rawExecute(ctx.manager, 'UPDATE memberships SET lastLoginAt = :now WHERE userId = :id', { now, id: userId });
+  /**
+   * The last sign-in to THIS org (rule 3a: another org never sees it). updatedAt is kept as it
+   * is (MySQL's ON UPDATE would move it): a sign-in is not a change of the member.
+   */
+  private async markLoggedIn(ctx: RequestContext, membershipId: number): Promise<void> {
+    await rawExecute(ctx.manager, 'UPDATE memberships SET lastLoginAt = :now, updatedAt = updatedAt WHERE id = :id', {
+      now: new Date(),
+      id: membershipId,
+    });
   }
 }

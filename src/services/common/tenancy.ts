@@ -2,6 +2,7 @@ import type { SessionContext } from '../../context';
 import { Membership, Org, Role, User, type UserGroup } from '../../entities';
 import { NotFoundError, UnauthenticatedError } from '../../errors';
 import { rawQuery, toBool, toDate } from '../../db/raw';
+import { memberView, type MemberView } from '../members/member-view';
 import type { MemberRef } from './ids';
 
 /**
@@ -10,6 +11,7 @@ import type { MemberRef } from './ids';
  * something that does not exist. The org always comes from the session, never from an argument.
  */
 
+/** A member of the session's org: the shared account and this org's membership (its data). */
 export interface Member {
   user: User;
   membership: Membership;
@@ -25,7 +27,7 @@ export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
   // about as much CPU as the rest of the request (`npm run bench`).
   const [row] = await rawQuery(
     ctx.manager,
-    `SELECT id, name, slug, mfaRequired, licensedSeats, enabledCount, inactiveCount, seatCount, createdAt, updatedAt
+    `SELECT id, name, slug, mfaRequired, licensedSeats, enabledCount, inactiveCount, seatCount, invitedCount, createdAt, updatedAt
        FROM orgs WHERE id = :id`,
     { id: sessionOrgId(ctx) },
   );
@@ -42,6 +44,7 @@ export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
     enabledCount: Number(row.enabledCount),
     inactiveCount: Number(row.inactiveCount),
     seatCount: Number(row.seatCount),
+    invitedCount: Number(row.invitedCount),
     createdAt: toDate(row.createdAt)!,
     updatedAt: toDate(row.updatedAt)!,
   });
@@ -50,23 +53,31 @@ export async function loadCurrentOrg(ctx: SessionContext): Promise<Org> {
 
 /**
  * The one way to load "a member of my org" (rule 3): a user who does not exist, is deleted, or is
- * not a member of the session's org is the same NOT_FOUND.
+ * not a member of the session's org is the same NOT_FOUND. An externalRef is looked up within the
+ * session's org only (it is that org's reference; another org may use the same one for someone
+ * else). Whether the caller may name a member by externalRef is the policy's
+ * (Op.MemberLookupByRef); this only finds.
  */
 export async function loadMember(ctx: SessionContext, ref: MemberRef): Promise<Member> {
-  let user: User | null = null;
+  const orgId = sessionOrgId(ctx);
+  let membership: Membership | null = null;
   if ('id' in ref) {
-    user = Number.isSafeInteger(ref.id) && ref.id > 0 ? await ctx.manager.findOne(User, { where: { id: ref.id } }) : null;
+    membership =
+      Number.isSafeInteger(ref.id) && ref.id > 0 ? await ctx.manager.findOne(Membership, { where: { orgId, userId: ref.id } }) : null;
   } else {
-    user = ref.externalRef ? await ctx.manager.findOne(User, { where: { externalRef: ref.externalRef } }) : null;
+    membership = ref.externalRef ? await ctx.manager.findOne(Membership, { where: { orgId, externalRef: ref.externalRef } }) : null;
   }
-  if (!user) {
-    throw new NotFoundError();
-  }
-  const membership = await ctx.manager.findOne(Membership, { where: { orgId: sessionOrgId(ctx), userId: user.id } });
-  if (!membership) {
+  const user = membership ? await ctx.manager.findOne(User, { where: { id: membership.userId } }) : null;
+  if (!membership || !user) {
     throw new NotFoundError();
   }
   return { user, membership };
+}
+
+/** loadMember, as the org sees the member. */
+export async function loadMemberView(ctx: SessionContext, ref: MemberRef): Promise<MemberView> {
+  const { user, membership } = await loadMember(ctx, ref);
+  return memberView(user, membership);
 }
 
 /** A role of the session's org (NOT_FOUND for another org's role or a missing one). */

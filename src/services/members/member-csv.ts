@@ -7,16 +7,16 @@ import type { ExportRow } from './member-export.service';
  * set of columns, one cell escaping. Never a secret: only these values leave the server.
  */
 const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => string]> = [
-  ['First Name', (r) => r.user.firstName],
-  ['Last Name', (r) => r.user.lastName],
-  ['Email', (r) => r.user.email],
-  ['Status', (r) => (r.membership.isActive ? 'Active' : 'Inactive')],
-  ['Admin', (r) => yesNo(r.membership.isAdmin)],
-  ['All Data Access', (r) => yesNo(r.membership.allAccess)],
+  ['First Name', (r) => r.member.firstName],
+  ['Last Name', (r) => r.member.lastName],
+  ['Email', (r) => r.member.email ?? ''],
+  ['Status', (r) => (r.member.status === 'invited' ? 'Invited' : r.member.membership.isActive ? 'Active' : 'Inactive')],
+  ['Admin', (r) => yesNo(r.member.membership.isAdmin)],
+  ['All Data Access', (r) => yesNo(r.member.membership.allAccess)],
   ['MFA Enrolled', (r) => yesNo(r.mfaEnrolled)],
-  ['MFA Opt-Out', (r) => yesNo(r.membership.mfaOptOut)],
-  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.membership.mfaOptOutUntil)],
-  ['Last Login', (r) => isoOrEmpty(r.user.lastLoginAt)],
+  ['MFA Opt-Out', (r) => yesNo(r.member.membership.mfaOptOut)],
+  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.member.membership.mfaOptOutUntil)],
+  ['Last Login', (r) => isoOrEmpty(r.member.lastLoginAt)],
   ['Roles', (r) => r.roles.join('; ')],
   ['Groups', (r) => r.groups.join('; ')],
 ];

@@ -1,14 +1,14 @@
 import type { RequestContext, SessionContext } from '../../context';
-import type { User } from '../../entities';
 import { BadUserInputError, assertThat } from '../../errors';
 import { rawQuery } from '../../db/raw';
 import { dialectOf } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
-import { actsAsAdmin, requireAdmin, requireFullSession } from '../access/access-guards';
+import { Op, allows, authorize, authorizeMemberRef } from '../access/policy';
 import { parseId, type MemberRef } from '../common/ids';
 import { LEGACY_MAX_OFFSET, PAGE_LIMITS, pageSize } from '../common/paging';
-import { loadCurrentOrg, loadMember, sessionOrgId, type Member } from '../common/tenancy';
+import { loadCurrentOrg, loadMemberView, sessionOrgId } from '../common/tenancy';
+import { memberView, type MemberView } from './member-view';
 import { parseLegacySort } from './legacy-sort';
 import type { MemberLoaderService } from './member-loader.service';
 import {
@@ -42,12 +42,12 @@ export interface ListMembersArgs {
 
 interface MemberEdge {
   cursor: string;
-  node: User;
+  node: MemberView;
 }
 
 export interface MemberPage {
   edges: MemberEdge[];
-  nodes: User[];
+  nodes: MemberView[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   /** The normalised query, so totalCount can be computed later, only when selected. */
   query: MemberQuery;
@@ -58,6 +58,8 @@ export interface UserCounts {
   enabled: number;
   inactive: number;
   countedTowardSeats: number;
+  /** Pending invitations (not enabled, not inactive, no seat). */
+  invited: number;
 }
 
 export interface LegacyPageArgs {
@@ -72,7 +74,7 @@ export interface LegacyPageArgs {
 }
 
 export interface LegacyPage {
-  content: Member[];
+  content: MemberView[];
   page: number;
   size: number;
   totalElements: number;
@@ -98,7 +100,7 @@ export class MemberDirectoryService {
    * sort, filter, search and caller scope: any other cursor is BAD_USER_INPUT.
    */
   async listMembers(ctx: RequestContext, args: ListMembersArgs): Promise<MemberPage> {
-    const s = requireFullSession(ctx);
+    const s = await authorize(ctx, this.audit, Op.MembersList, { action: 'users.list' });
     const first = pageSize(args.first, PAGE_LIMITS.members);
     const query = await this.normalise(s, args);
     const seek = args.after != null ? this.decodeSeek(query, args.after) : null;
@@ -107,24 +109,22 @@ export class MemberDirectoryService {
     const rows = await rawQuery(s.manager, sql, params);
     const hasNextPage = rows.length > first;
     const pageRows = rows.slice(0, first);
-    const users = await this.memberLoader.usersByIds(
+    const accounts = await this.memberLoader.accountsByIds(
       s.manager,
       pageRows.map((r) => Number(r.userId)),
     );
-    const memberships = pageRows.map(membershipFromRow);
-    this.memberLoader.primeMemberships(s, memberships);
 
     const edges: MemberEdge[] = [];
     for (const row of pageRows) {
-      const user = users.get(Number(row.userId));
+      const account = accounts.get(Number(row.userId));
       // A soft-deleted user whose membership is still there is not listed (deleteUser removes both).
-      if (user) {
+      if (account) {
         // Each edge cursor is an HMAC: computed only when a client selects it (most pages read
         // nodes and pageInfo; 50 eager HMACs were about 5% of a page request's CPU in a profile).
         let cursor: string | undefined;
         const encode = (): string => (cursor ??= this.encodeSeek(query, row));
         edges.push({
-          node: user,
+          node: memberView(account, membershipFromRow(row)),
           get cursor() {
             return encode();
           },
@@ -141,13 +141,13 @@ export class MemberDirectoryService {
    * one COUNT over the org's index range (only computed when a client asks for totalCount).
    */
   async countMembers(ctx: RequestContext, query: MemberQuery): Promise<number> {
-    const s = requireFullSession(ctx);
+    const s = await authorize(ctx, this.audit, Op.MembersList, { action: 'users.list' });
     assertThat(query.orgId === sessionOrgId(s), () => new BadUserInputError('Query of another org.'));
     const onlyActive = MEMBER_FILTER_KEYS.every((k) => k === 'isActive' || query.filter[k] == null);
     if (!query.search && onlyActive) {
       const org = await loadCurrentOrg(s);
       const a = query.filter.isActive;
-      return a == null ? org.enabledCount + org.inactiveCount : a ? org.enabledCount : org.inactiveCount;
+      return a == null ? org.enabledCount + org.inactiveCount + org.invitedCount : a ? org.enabledCount : org.inactiveCount;
     }
     const { sql, params } = memberCountSql(query, dialectOf(s));
     const [row] = await rawQuery<{ n: unknown }>(s.manager, sql, params);
@@ -156,32 +156,30 @@ export class MemberDirectoryService {
 
   /**
    * One member of the session's org by id or externalRef (exactly one); NOT_FOUND otherwise.
-   * Looking up by externalRef is admin-only: externalRef is admin-only data (rule 4), and a
-   * lookup by it would tell a member which externalRef belongs to whom.
+   * Looking up by externalRef is admin-only (Op.MemberLookupByRef): externalRef is admin-only
+   * data (rule 4), and a lookup by it would tell a member which externalRef belongs to whom. Both
+   * doors (GraphQL `user`, REST `GET /user/users/{id}`) come here.
    */
-  async getMember(ctx: RequestContext, ref: { id?: string | number | null; externalRef?: string | null }): Promise<User> {
-    const s = requireFullSession(ctx);
+  async getMember(ctx: RequestContext, ref: { id?: string | number | null; externalRef?: string | null }): Promise<MemberView> {
     const hasId = ref.id !== null && ref.id !== undefined;
     const hasRef = ref.externalRef !== null && ref.externalRef !== undefined;
+    const s = await authorize(ctx, this.audit, Op.MemberRead, { action: 'users.get' });
     assertThat(hasId !== hasRef, () => new BadUserInputError('Give exactly one of id and externalRef.', hasId ? 'externalRef' : 'id'));
-    if (hasRef && !actsAsAdmin(s.principal)) {
-      await requireAdmin(s, this.audit, 'users.get_by_external_ref');
-    }
     const target: MemberRef = hasId ? { id: parseId(ref.id, 'id') } : { externalRef: ref.externalRef! };
-    const member = await loadMember(s, target);
-    this.memberLoader.primeMemberships(s, [member.membership]);
-    return member.user;
+    await authorizeMemberRef(s, this.audit, target, 'users.get_by_external_ref');
+    return loadMemberView(s, target);
   }
 
   /** The seat header: licensed seats and the org's counters (no scan). Admin-only. */
   async userCounts(ctx: RequestContext): Promise<UserCounts> {
-    const s = await requireAdmin(ctx, this.audit, 'users.counts');
+    const s = await authorize(ctx, this.audit, Op.SeatCountsRead, { action: 'users.counts' });
     const org = await loadCurrentOrg(s);
     return {
       licensedSeats: org.licensedSeats,
       enabled: org.enabledCount,
       inactive: org.inactiveCount,
       countedTowardSeats: org.seatCount,
+      invited: org.invitedCount,
     };
   }
 
@@ -196,7 +194,7 @@ export class MemberDirectoryService {
    * (use the cursor API to go deeper).
    */
   async listMembersPage(ctx: RequestContext, args: LegacyPageArgs): Promise<LegacyPage> {
-    const s = requireFullSession(ctx);
+    const s = await authorize(ctx, this.audit, Op.MembersList, { action: 'users.list' });
     const size = pageSize(args.size, PAGE_LIMITS.members, 'size');
     const page = args.page ?? 1;
     assertThat(Number.isInteger(page) && page >= 1, () => new BadUserInputError('page must be 1 or more.', 'page'));
@@ -212,13 +210,13 @@ export class MemberDirectoryService {
     });
     const { sql, params } = memberPageSql(query, null, size, offset, dialectOf(s));
     const rows = await rawQuery(s.manager, sql, params);
-    const users = await this.memberLoader.usersByIds(
+    const accounts = await this.memberLoader.accountsByIds(
       s.manager,
       rows.map((r) => Number(r.userId)),
     );
     const content = rows.flatMap((r) => {
-      const user = users.get(Number(r.userId));
-      return user ? [{ user, membership: membershipFromRow(r) }] : [];
+      const account = accounts.get(Number(r.userId));
+      return account ? [memberView(account, membershipFromRow(r))] : [];
     });
     const totalElements = await this.countMembers(s, query);
     return { content, page, size, totalElements, totalPages: Math.ceil(totalElements / size) };
@@ -251,11 +249,10 @@ export class MemberDirectoryService {
       search = args.search.trim().toLowerCase() || null;
     }
 
-    const admin = actsAsAdmin(s.principal);
-    if (!admin && (Object.keys(filter).length > 0 || field !== 'LAST_NAME')) {
-      await requireAdmin(s, this.audit, 'users.list');
+    if (Object.keys(filter).length > 0 || field !== 'LAST_NAME') {
+      await authorize(s, this.audit, Op.MembersFilter, { action: 'users.list' });
     }
-    return { orgId: sessionOrgId(s), sort, filter, search, searchEmail: admin };
+    return { orgId: sessionOrgId(s), sort, filter, search, searchEmail: allows(s.principal, Op.MembersFilter) };
   }
 
   /** What a cursor is bound to: every input that shapes the result set, and the caller's scope. */

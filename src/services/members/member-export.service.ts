@@ -3,13 +3,14 @@ import { ForbiddenError, NotFoundError, assertThat } from '../../errors';
 import { rawQuery } from '../../db/raw';
 import { dialectOf } from '../../db/dialect';
 import type { AuditService } from '../audit/audit.service';
-import { requireAdmin } from '../access/access-guards';
-import { sessionOrgId, type Member } from '../common/tenancy';
+import { Op, authorize } from '../access/policy';
+import { sessionOrgId } from '../common/tenancy';
 import { parseLegacySort } from './legacy-sort';
 import type { ListMembersArgs, MemberDirectoryService } from './member-directory.service';
 import type { MemberLoaderService } from './member-loader.service';
 import { memberPageSql, seekOf, type Seek } from './member-query';
 import { groupsByUser, membershipFromRow, mfaEnrolledUsers, rolesByUser } from './member-rows';
+import { memberView, type MemberView } from './member-view';
 
 const MEMBER_EXPORT_ACTION = 'users.export';
 /** Rows read per keyset batch of the export. */
@@ -41,8 +42,9 @@ export interface MemberExportFilters {
   sort?: string | null;
 }
 
-/** One exported member with role and group names and MFA status. */
-export interface ExportRow extends Member {
+/** One exported member (as the org sees them) with role and group names and MFA status. */
+export interface ExportRow {
+  member: MemberView;
   roles: string[];
   groups: string[];
   mfaEnrolled: boolean;
@@ -123,7 +125,7 @@ export class MemberExportService {
     args: Omit<ListMembersArgs, 'first' | 'after'>,
     batchSize = EXPORT_BATCH,
   ): AsyncGenerator<ExportRow> {
-    const s = await requireAdmin(ctx, this.audit, MEMBER_EXPORT_ACTION);
+    const s = await authorize(ctx, this.audit, Op.MembersExport, { action: MEMBER_EXPORT_ACTION });
     const query = await this.memberDirectory.normalise(s, args);
     const orgId = sessionOrgId(s);
     let seek: Seek | null = null;
@@ -134,19 +136,18 @@ export class MemberExportService {
         return;
       }
       const ids = rows.map((r) => Number(r.userId));
-      const [users, roles, groups, enrolled] = [
-        await this.memberLoader.usersByIds(s.manager, ids),
+      const [accounts, roles, groups, enrolled] = [
+        await this.memberLoader.accountsByIds(s.manager, ids),
         await rolesByUser(s.manager, orgId, ids),
         await groupsByUser(s.manager, orgId, ids),
         await mfaEnrolledUsers(s.manager, orgId, ids),
       ];
       for (const r of rows) {
         const id = Number(r.userId);
-        const user = users.get(id);
-        if (user) {
+        const account = accounts.get(id);
+        if (account) {
           yield {
-            user,
-            membership: membershipFromRow(r),
+            member: memberView(account, membershipFromRow(r)),
             roles: (roles.get(id) ?? []).map((x) => x.name),
             groups: (groups.get(id) ?? []).map((x) => x.name),
             mfaEnrolled: enrolled.has(id),

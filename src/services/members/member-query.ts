@@ -97,6 +97,14 @@ const MEMBERSHIP_COLUMNS = [
   'id',
   'orgId',
   'userId',
+  'firstName',
+  'lastName',
+  'language',
+  'externalRef',
+  'status',
+  'inviteEmail',
+  'invitedAt',
+  'invitedByUserId',
   ...MEMBERSHIP_FLAGS,
   'mfaOptOutUntil',
   'mfaOptOutReason',
@@ -139,6 +147,12 @@ function baseConditions(q: MemberQuery, params: Record<string, unknown>): string
       where.push(`m.${f} = :f_${f}`);
       params[`f_${f}`] = v;
     }
+  }
+  if (q.filter.isActive != null) {
+    // Enabled / inactive are states of members who joined: a pending invitation is neither (the
+    // org's counters say the same). The row is read for the select list anyway: no extra lookup.
+    where.push('m.status = :f_status');
+    params.f_status = 'active';
   }
   if (q.filter.mfaEnrolled !== undefined && q.filter.mfaEnrolled !== null) {
     where.push(

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Membership, Role, User, UserGroup } from '../../entities';
+import { Membership, Role, UserGroup, type MembershipStatus } from '../../entities';
 import { rawQuery, toBool, toDate } from '../../db/raw';
 import { instantFromDb } from '../../db/instant';
 import { MEMBERSHIP_FLAGS } from '../memberships/membership-fields';
@@ -17,6 +17,14 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
     id: Number(row.id),
     orgId: Number(row.orgId),
     userId: Number(row.userId),
+    firstName: row.firstName as string,
+    lastName: row.lastName as string,
+    language: row.language as string,
+    externalRef: (row.externalRef as string | null) ?? null,
+    status: row.status as MembershipStatus,
+    inviteEmail: (row.inviteEmail as string | null) ?? null,
+    invitedAt: toDate(row.invitedAt),
+    invitedByUserId: row.invitedByUserId == null ? null : Number(row.invitedByUserId),
     ...Object.fromEntries(MEMBERSHIP_FLAGS.map((f) => [f, toBool(row[f])])),
     mfaOptOutUntil: instantFromDb(row.mfaOptOutUntil),
     mfaOptOutReason: (row.mfaOptOutReason as string | null) ?? null,
@@ -33,27 +41,8 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
   return m;
 }
 
-/** The users columns a listed member needs (never the password hash). */
-export const USER_COLUMNS = 'id, externalRef, firstName, lastName, email, emailKey, language, lastLoginAt, createdAt, updatedAt, deletedAt';
-
-/** A users row read with raw SQL (USER_COLUMNS), as the entity. */
-export function userFromRow(row: Record<string, unknown>): User {
-  const u = new User();
-  Object.assign(u, {
-    id: Number(row.id),
-    externalRef: (row.externalRef as string | null) ?? null,
-    firstName: row.firstName as string,
-    lastName: row.lastName as string,
-    email: row.email as string,
-    emailKey: row.emailKey as string,
-    language: row.language as string,
-    lastLoginAt: toDate(row.lastLoginAt),
-    createdAt: toDate(row.createdAt)!,
-    updatedAt: toDate(row.updatedAt)!,
-    deletedAt: toDate(row.deletedAt),
-  });
-  return u;
-}
+/** The account columns a listed member needs: its email, nothing else (never the password hash). */
+export const USER_COLUMNS = 'id, email';
 
 /** Runs a `userId, id, name, createdAt` query and groups the named rows (roles or groups) by user. */
 async function namedByUser<T extends Role | UserGroup>(

@@ -8,22 +8,23 @@ import { rawExecute, rawQuery, toDate } from '../../db/raw';
 import { epochMicros, instantFromDb, nowInstant } from '../../db/instant';
 import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
-import { requireAdmin } from '../access/access-guards';
+import { Op, authorize, authorizeMemberRef } from '../access/policy';
 import type { NotificationService } from '../notifications/notification.service';
 import type { SessionService } from '../auth/session.service';
 import { isOptOutEffective } from '../mfa/mfa-policy';
 import { refId, type MemberRef } from '../common/ids';
 import { loadCurrentOrg, loadMember, sessionOrgId } from '../common/tenancy';
+import { memberView, type MemberView } from '../members/member-view';
 import { moveMemberCounters } from './member-counters';
 import { MEMBERSHIP_FLAGS, assertAdminOrAdvanced, parseMembershipPatch, parseVersion, type MembershipPatch } from './membership-fields';
 
 /** One opted-out member, as the `mfaExemptions` report lists them. */
 export interface MfaExemptionRow {
-  user: User;
+  user: MemberView;
   since: Date | null;
   grantedByUserId: number | null;
   /** The granting admin while they are still a member of this org; null otherwise. */
-  grantedBy: User | null;
+  grantedBy: MemberView | null;
   until: Date | null;
   reason: string | null;
   /** False once `until` has passed: sign-in enforces MFA again (rule 9). */
@@ -55,6 +56,8 @@ const same = (a: unknown, b: unknown): boolean =>
   a instanceof Date || b instanceof Date ? a instanceof Date && b instanceof Date && epochMicros(a) === epochMicros(b) : a === b;
 const auditValue = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
 const activeAdmin = (s: Pick<State, 'isActive' | 'isAdmin'>): boolean => s.isActive && s.isAdmin;
+/** An admin who has joined: an invitation carrying isAdmin is nobody's admin yet. */
+const joinedAdmin = (m: Pick<Membership, 'isActive' | 'isAdmin' | 'status'>): boolean => m.status === 'active' && activeAdmin(m);
 
 type Outcome = { kind: 'done'; membership: Membership } | { kind: 'denied'; targetUserId: number; message: string };
 
@@ -77,7 +80,8 @@ export class MembershipService {
    * revocation, notification and audit row commit together or not at all; a no-op writes nothing.
    */
   async updateMembership(ctx: RequestContext, ref: MemberRef, patch: unknown, version?: unknown): Promise<Membership> {
-    const s = await requireAdmin(ctx, this.audit, MEMBERSHIP_UPDATE_ACTION, refId(ref));
+    const s = await authorize(ctx, this.audit, Op.MembershipUpdate, { action: MEMBERSHIP_UPDATE_ACTION, target: { userId: refId(ref) } });
+    await authorizeMemberRef(s, this.audit, ref, MEMBERSHIP_UPDATE_ACTION);
     const now = nowInstant();
     const p = parseMembershipPatch(patch, now);
     const expected = parseVersion(version);
@@ -139,10 +143,10 @@ export class MembershipService {
       // The caller was demoted or deactivated by a transaction that committed after this request was authorised.
       return { kind: 'denied', targetUserId: user.id, message: 'Only an admin of this org may do this.' };
     }
-    if (activeAdmin(current) && !activeAdmin(next)) {
+    if (joinedAdmin(current) && !activeAdmin(next)) {
       await this.assertAnotherActiveAdmin(tx, orgId, current.id);
     }
-    await moveMemberCounters(tx.manager, orgId, current, next);
+    await moveMemberCounters(tx.manager, orgId, current, { ...next, status: current.status });
 
     const params: Record<string, unknown> = { id: current.id, version: current.version, now: new Date() };
     for (const c of changed) {
@@ -236,7 +240,7 @@ export class MembershipService {
 
   private async isActiveAdmin(tx: SessionContext, membershipId: number): Promise<boolean> {
     const m = await tx.manager.findOne(Membership, { where: { id: membershipId } });
-    return !!m && activeAdmin(m);
+    return !!m && joinedAdmin(m);
   }
 
   /** Rule 5: called under the org row lock, so concurrent demotions see each other's commits. */
@@ -244,8 +248,8 @@ export class MembershipService {
     const rows = await rawQuery<{ n: unknown }>(
       tx.manager,
       `SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.userId AND u.deletedAt IS NULL
-        WHERE m.orgId = :orgId AND m.isAdmin = :yes AND m.isActive = :yes AND m.id <> :membershipId`,
-      { orgId, membershipId, yes: true },
+        WHERE m.orgId = :orgId AND m.isAdmin = :yes AND m.isActive = :yes AND m.status = :active AND m.id <> :membershipId`,
+      { orgId, membershipId, yes: true, active: 'active' },
     );
     if (Number(rows[0]?.n ?? 0) === 0) {
       throw new ConflictError('The org must keep at least one active admin.');
@@ -259,7 +263,7 @@ export class MembershipService {
    * existing sessions are not ended.
    */
   async setOrgMfaRequired(ctx: RequestContext, required: unknown, inputField = 'required'): Promise<Org> {
-    const s = await requireAdmin(ctx, this.audit, ORG_SET_MFA_REQUIRED_ACTION);
+    const s = await authorize(ctx, this.audit, Op.OrgMfaSet, { action: ORG_SET_MFA_REQUIRED_ACTION });
     if (typeof required !== 'boolean') {
       throw new BadUserInputError(`${inputField} must be true or false.`, inputField);
     }
@@ -284,7 +288,7 @@ export class MembershipService {
    * access as changing it (refusals audited).
    */
   async orgMfaRequired(ctx: RequestContext): Promise<boolean> {
-    const s = await requireAdmin(ctx, this.audit, ORG_READ_MFA_REQUIRED_ACTION);
+    const s = await authorize(ctx, this.audit, Op.OrgMfaRead, { action: ORG_READ_MFA_REQUIRED_ACTION });
     return (await loadCurrentOrg(s)).mfaRequired;
   }
 
@@ -294,7 +298,7 @@ export class MembershipService {
    * for them; an admin may renew or clear them). Admin only.
    */
   async mfaExemptions(ctx: RequestContext): Promise<MfaExemptionRow[]> {
-    const s = await requireAdmin(ctx, this.audit, MFA_EXEMPTIONS_ACTION);
+    const s = await authorize(ctx, this.audit, Op.MfaExemptionsRead, { action: MFA_EXEMPTIONS_ACTION });
     const now = new Date();
     const rows = await rawQuery<Record<string, unknown>>(
       s.manager,
@@ -313,8 +317,14 @@ export class MembershipService {
         ids.add(Number(r.grantorMember));
       }
     }
-    const users = ids.size ? await s.manager.find(User, { where: { id: In([...ids]) } }) : [];
-    const byId = new Map(users.map((u) => [u.id, u]));
+    const [users, memberships] = ids.size
+      ? await Promise.all([
+          s.manager.find(User, { where: { id: In([...ids]) } }),
+          s.manager.find(Membership, { where: { orgId: sessionOrgId(s), userId: In([...ids]) } }),
+        ])
+      : [[], []];
+    const membershipOf = new Map(memberships.map((m) => [m.userId, m]));
+    const byId = new Map(users.flatMap((u) => (membershipOf.has(u.id) ? [[u.id, memberView(u, membershipOf.get(u.id)!)] as const] : [])));
     return rows
       .filter((r) => byId.has(Number(r.userId)))
       .map((r) => {

@@ -6,7 +6,7 @@ import { rawExecute } from '../../db/raw';
 import type { SecretBox } from '../../security/secret-box';
 import { isWellFormedTotpCode, matchTotp } from '../../security/totp';
 import type { AuditService } from '../audit/audit.service';
-import { addFailuresSql, secondsLocked, type FailurePolicy } from '../common/failure-counter';
+import { addFailuresSql, reserveAttemptSql, secondsLocked, type FailurePolicy } from '../common/failure-counter';
 import { factorOf } from './mfa-factors';
 
 /** docs/product.md rule 13: 5 failures within 15 minutes lock the factor for 15 minutes. */
@@ -28,9 +28,12 @@ export class AttemptRefused extends Error {
 export const secretContext = (membershipId: number): string => `mfa_factors:${membershipId}`;
 
 /**
- * The attempt machinery of every MFA code check (rules 12-13): lock check, code match, the one
- * conditional UPDATE that accepts a time step, and the failure counter on the factor row. The
- * database decides replays, races and the lock, so the limits hold across processes.
+ * The attempt machinery of every MFA code check (rules 12-13): the reservation of an attempt
+ * slot, the code match, the one conditional UPDATE that accepts a time step, and the failure
+ * counter on the factor row. The database decides replays, races and the lock, so the limits
+ * hold across processes: a slot is taken by one conditional UPDATE BEFORE the code is looked at,
+ * so a burst of concurrent guesses on any number of processes gets at most
+ * MFA_FAILURES.maxFailures codes evaluated per window; the rest are RATE_LIMITED unseen.
  */
 export class MfaAttempts {
   constructor(
@@ -39,16 +42,33 @@ export class MfaAttempts {
   ) {}
 
   /**
-   * Lock, then format and match against the current and previous step. A failure is counted and
-   * refused here; a match returns its time step, which the caller accepts with one conditional
-   * UPDATE (that is where replay and races are decided).
+   * Takes one attempt slot on the factor row, counted as a failure until a success clears it,
+   * or refuses RATE_LIMITED (audited) when the factor is locked or its window's slots are gone.
+   * Its own transaction, committed before the code is looked at: no rollback gives the slot back.
+   */
+  async reserve(s: SessionContext, factor: MfaFactor, action: string): Promise<void> {
+    const { set, where, params } = reserveAttemptSql(COLUMNS, MFA_FAILURES, new Date());
+    const taken = await withTransaction(s, (tx) =>
+      rawExecute(tx.manager, `UPDATE mfa_factors SET ${set} WHERE id = :id AND ${where}`, { ...params, id: factor.id }),
+    );
+    if (taken !== 1) {
+      await this.refuse(s, factor, action, 'RATE_LIMITED');
+    }
+  }
+
+  /**
+   * Opens the secret, reserves a slot, then checks format and match against the current and previous step. A
+   * refusal is audited and thrown here (the slot already counted it); a match returns its time
+   * step, which the caller accepts with one conditional UPDATE (where replays and races are decided).
    */
   async checkTotp(s: SessionContext, factor: MfaFactor, sealed: string, code: string, action: string): Promise<number> {
-    await this.assertNotLocked(s, factor, action);
+    // Opened first: a secret this server cannot decrypt is its fault, not a guess, and takes no slot.
+    const secret = this.openSecret(s, factor, sealed);
+    await this.reserve(s, factor, action);
     if (!isWellFormedTotpCode(code)) {
       return this.refuse(s, factor, action, 'MALFORMED_CODE');
     }
-    const step = await matchTotp(this.openSecret(s, factor, sealed), code, Date.now());
+    const step = await matchTotp(secret, code, Date.now());
     return step ?? this.refuse(s, factor, action, 'INVALID_CODE');
   }
 
@@ -65,23 +85,17 @@ export class MfaAttempts {
     }
   }
 
-  async assertNotLocked(s: SessionContext, factor: MfaFactor, action: string): Promise<void> {
-    if (secondsLocked(factor.lockedUntil) > 0) {
-      await this.refuse(s, factor, action, 'RATE_LIMITED');
-    }
-  }
-
   /**
    * The one statement that accepts a TOTP step: only if it is later than the last accepted one
-   * (rule 12) and the factor is not locked (rule 13). Two requests with one code: one row matched.
+   * (rule 12). Two requests with one code: one row matched. It clears the counter (and a lock
+   * that this request's own reservation set: it held a slot, so its code may be accepted).
    */
   async acceptStep(tx: RequestContext, factorId: number, step: number): Promise<void> {
     const accepted = await rawExecute(
       tx.manager,
       `UPDATE mfa_factors SET lastAcceptedStep = :step, failedAttempts = 0, failureWindowStart = NULL, lockedUntil = NULL
-        WHERE id = :id AND (lastAcceptedStep IS NULL OR lastAcceptedStep < :step)
-          AND (lockedUntil IS NULL OR lockedUntil <= :now)`,
-      { step, id: factorId, now: new Date() },
+        WHERE id = :id AND (lastAcceptedStep IS NULL OR lastAcceptedStep < :step)`,
+      { step, id: factorId },
     );
     if (accepted !== 1) {
       throw new AttemptRefused('NOT_ACCEPTED');
@@ -96,30 +110,23 @@ export class MfaAttempts {
       if (!(e instanceof AttemptRefused)) {
         throw e;
       }
-      let refusal = e.refusal;
-      if (refusal === 'NOT_ACCEPTED') {
-        // The code matched but the UPDATE did not: the step was used already, or a lock landed.
-        const now = await factorOf(s, factor.membershipId);
-        refusal = secondsLocked(now?.lockedUntil) > 0 ? 'RATE_LIMITED' : 'REPLAY';
-      }
-      return this.refuse(s, factor, action, refusal);
+      // The code matched but the UPDATE did not: the step was used already (or the enrollment ended).
+      return this.refuse(s, factor, action, e.refusal === 'NOT_ACCEPTED' ? 'REPLAY' : e.refusal);
     }
   }
 
   /**
-   * Audits a refused attempt and throws the client's error. Every refusal but the lock itself
-   * counts as a failure (a replay too: it is a guess at a code that is no longer valid).
+   * Audits a refused attempt and throws the client's error. Nothing is counted here: the
+   * attempt's reservation counted it (a replay too: a guess at a code that is no longer valid).
    */
   async refuse(s: SessionContext, factor: MfaFactor, action: string, refusal: Refusal): Promise<never> {
     const target = { action, targetUserId: s.principal.userId };
+    await this.audit.recordDenied(s, target, refusal);
     if (refusal === 'RATE_LIMITED') {
-      await this.audit.recordDenied(s, target, 'RATE_LIMITED');
       const row = await factorOf(s, factor.membershipId);
       const retryAfter = secondsLocked(row?.lockedUntil);
       throw new RateLimitedError('Too many wrong MFA codes; this factor is locked for a while.', retryAfter > 0 ? retryAfter : undefined);
     }
-    await this.recordFailures(s, factor.id, 1);
-    await this.audit.recordDenied(s, target, refusal);
     throw new BadUserInputError(
       refusal === 'REPLAY' ? 'This code has already been used; wait for the next one.' : 'Invalid MFA code.',
       'code',

@@ -12,7 +12,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { AuthService, SignInOutcome } from '../auth/auth.service';
 import type { NotificationService } from '../notifications/notification.service';
 import type { SessionService } from '../auth/session.service';
-import { requireAdmin, requireOwnSession, requireSession } from '../access/access-guards';
+import { Op, authorize, refusalError, decide } from '../access/policy';
 import { requestLoader } from '../common/loaders';
 import { loadCurrentOrg, loadMember } from '../common/tenancy';
 import { AttemptRefused, MfaAttempts, secretContext } from './mfa-attempts';
@@ -78,7 +78,7 @@ export class MfaService {
    */
   async generateTempSecret(ctx: RequestContext): Promise<MfaTempSecret> {
     const action = 'mfa.generate_temp_secret';
-    const s = await requireOwnSession(ctx, this.audit, action, ['full', 'mfa_enrollment']);
+    const s = await authorize(ctx, this.audit, Op.MfaEnroll, { action });
     const membershipId = s.principal.membershipId;
     const user = await s.manager.findOneOrFail(User, { where: { id: s.principal.userId } });
     const secret = newTotpSecret();
@@ -113,7 +113,7 @@ export class MfaService {
         changes: { mfaEnrollment: 'pending', expiresAt },
       });
     });
-    const uri = otpauthUri(user.email, secret);
+    const uri = otpauthUri(user.email ?? '', secret);
     return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri), expiresAt };
   }
 
@@ -125,7 +125,7 @@ export class MfaService {
    */
   async validateCode(ctx: RequestContext, code: string): Promise<MfaEnrollmentOutcome> {
     const action = 'mfa.validate_code';
-    const s = await requireOwnSession(ctx, this.audit, action, ['full', 'mfa_enrollment']);
+    const s = await authorize(ctx, this.audit, Op.MfaEnroll, { action });
     const factor = await factorOf(s, s.principal.membershipId);
     assertThat(!factor?.confirmedAt, () => new ConflictError('MFA is already enrolled for this membership.'));
     const pending = factor?.pendingSecretCiphertext;
@@ -145,8 +145,7 @@ export class MfaService {
                 pendingExpiresAt = NULL, confirmedAt = :now, lastAcceptedStep = :step,
                 failedAttempts = 0, failureWindowStart = NULL, lockedUntil = NULL
           WHERE id = :id AND confirmedAt IS NULL AND pendingSecretCiphertext = :pending AND pendingExpiresAt > :now
-            AND (lastAcceptedStep IS NULL OR lastAcceptedStep < :step)
-            AND (lockedUntil IS NULL OR lockedUntil <= :now)`,
+            AND (lastAcceptedStep IS NULL OR lastAcceptedStep < :step)`,
         { now, step, id: factor.id, pending },
       );
       if (accepted !== 1) {
@@ -166,7 +165,7 @@ export class MfaService {
    */
   async verify(ctx: RequestContext, code: string): Promise<SignInOutcome> {
     const action = 'mfa.verify';
-    const s = await requireOwnSession(ctx, this.audit, action, ['mfa_challenge']);
+    const s = await authorize(ctx, this.audit, Op.MfaVerify, { action });
     const factor = await this.confirmedFactorOf(s);
     if (isWellFormedTotpCode(code)) {
       const step = await this.attempts.checkTotp(s, factor, factor.secretCiphertext!, code, action);
@@ -176,23 +175,23 @@ export class MfaService {
         return this.auth.completeMfaStep(tx as SessionContext);
       });
     }
-    await this.attempts.assertNotLocked(s, factor, action);
+    // A recovery code takes an attempt slot like a TOTP code (rule 16a: the same limit).
+    await this.attempts.reserve(s, factor, action);
     const recovery = normaliseRecoveryCode(code);
     if (!recovery) {
       return this.attempts.refuse(s, factor, action, 'MALFORMED_CODE');
     }
     return this.attempts.decide(s, factor, action, async (tx) => {
       const now = new Date();
-      // The factor row first (as every MFA write does, so concurrent transactions lock in one order).
-      const unlocked = await rawExecute(
+      // The factor row first (as every MFA write does, so concurrent transactions lock in one
+      // order): a success clears the counter; a wrong code rolls this back (its slot stays counted).
+      await rawExecute(
         tx.manager,
-        `UPDATE mfa_factors SET failedAttempts = 0, failureWindowStart = NULL, lockedUntil = NULL
-          WHERE id = :id AND (lockedUntil IS NULL OR lockedUntil <= :now)`,
-        { id: factor.id, now },
+        'UPDATE mfa_factors SET failedAttempts = 0, failureWindowStart = NULL, lockedUntil = NULL WHERE id = :id',
+        {
+          id: factor.id,
+        },
       );
-      if (unlocked !== 1) {
-        throw new AttemptRefused('RATE_LIMITED');
-      }
       const used = await rawExecute(
         tx.manager,
         'UPDATE recovery_codes SET usedAt = :now WHERE membershipId = :membershipId AND codeHash = :hash AND usedAt IS NULL',
@@ -218,7 +217,7 @@ export class MfaService {
    */
   async regenerateRecoveryCodes(ctx: RequestContext, code: string): Promise<string[]> {
     const action = 'mfa.regenerate_recovery_codes';
-    const s = await requireOwnSession(ctx, this.audit, action, ['full']);
+    const s = await authorize(ctx, this.audit, Op.RecoveryCodesRegenerate, { action });
     const factor = await this.confirmedFactorOf(s);
     const step = await this.attempts.checkTotp(s, factor, factor.secretCiphertext!, code, action);
     const codes = newRecoveryCodes();
@@ -243,7 +242,7 @@ export class MfaService {
    */
   async resetMember(ctx: RequestContext, userId: number): Promise<boolean> {
     const action = 'mfa.reset';
-    const s = await requireAdmin(ctx, this.audit, action, userId);
+    const s = await authorize(ctx, this.audit, Op.MfaReset, { action, target: { userId } });
     let membership: Membership;
     try {
       membership = (await loadMember(s, { id: userId })).membership;
@@ -280,7 +279,7 @@ export class MfaService {
    */
   async resetOwnPendingEnrollment(ctx: RequestContext): Promise<boolean> {
     const action = 'mfa.reset_own';
-    const s = await requireOwnSession(ctx, this.audit, action, ['full', 'mfa_enrollment']);
+    const s = await authorize(ctx, this.audit, Op.MfaEnroll, { action });
     const deny = async (): Promise<never> => {
       await this.audit.recordDenied(s, { action, targetUserId: s.principal.userId }, 'FORBIDDEN');
       throw new ForbiddenError('A confirmed MFA factor can only be reset by an admin of this org.');
@@ -315,12 +314,12 @@ export class MfaService {
    * (rule 4: MFA status is admin-only). Batched per request, so a page of members costs two queries.
    */
   async statusOf(ctx: RequestContext, membership: Membership): Promise<MfaStatusView> {
-    const s = requireSession(ctx);
+    const refusal = decide(ctx.principal, Op.MemberPrivateRead, { userId: membership.userId });
+    if (refusal) {
+      throw refusalError(refusal);
+    }
+    const s = ctx as SessionContext;
     assertThat(membership.orgId === s.principal.orgId, () => new NotFoundError());
-    assertThat(
-      membership.id === s.principal.membershipId || s.principal.isAdmin,
-      () => new ForbiddenError('Only an admin may read the MFA status of another member.'),
-    );
     const factors = requestLoader<number, MfaFactor | null>(s, 'mfa:factor', async (ids) => {
       const rows = await s.manager.find(MfaFactor, { where: { membershipId: In([...ids]) } });
       return ids.map((id) => rows.find((r) => r.membershipId === id) ?? null);

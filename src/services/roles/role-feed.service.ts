@@ -5,7 +5,7 @@ import { Instant, instantFromDb, nowInstant, parseInstant, toInstant } from '../
 import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
-import { requireAdmin } from '../access/access-guards';
+import { Op, authorize } from '../access/policy';
 import { PAGE_LIMITS, pageSize } from '../common/paging';
 import { loadRole, sessionOrgId } from '../common/tenancy';
 
@@ -89,7 +89,7 @@ export class RoleFeedService {
   }
 
   private async prepareFeed(ctx: RequestContext, action: string, kind: string, args: FeedArgs): Promise<PreparedFeed> {
-    const s = await requireAdmin(ctx, this.audit, action);
+    const s = await authorize(ctx, this.audit, Op.RoleFeedRead, { action });
     const { roleId, since } = args;
     assertThat(since instanceof Date && !Number.isNaN(since.getTime()), () => new BadUserInputError('since must be a date-time.', 'since'));
     const first = pageSize(args.first, PAGE_LIMITS.roleFeeds);

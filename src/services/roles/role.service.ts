@@ -6,7 +6,7 @@ import { lockRow } from '../../db/locks';
 import { withTransaction } from '../../db/transaction';
 import { nowInstant } from '../../db/instant';
 import type { AuditService } from '../audit/audit.service';
-import { requireAdmin } from '../access/access-guards';
+import { Op, authorize } from '../access/policy';
 import { PAGE_LIMITS } from '../common/paging';
 import { listNamedSets, loadMember, sessionOrgId } from '../common/tenancy';
 import { cleanName } from '../common/validation';
@@ -27,29 +27,29 @@ export class RoleService {
 
   /** The org's roles by name (admin-only: role data is admin data, rule 4). */
   async listRoles(ctx: RequestContext): Promise<Role[]> {
-    const s = await requireAdmin(ctx, this.audit, 'roles.list');
+    const s = await authorize(ctx, this.audit, Op.RolesRead, { action: 'roles.list' });
     return listNamedSets(s, Role, PAGE_LIMITS.namedSets.max);
   }
 
   /** The org's user groups by name (admin-only). */
   async listGroups(ctx: RequestContext): Promise<UserGroup[]> {
-    const s = await requireAdmin(ctx, this.audit, 'groups.list');
+    const s = await authorize(ctx, this.audit, Op.GroupsRead, { action: 'groups.list' });
     return listNamedSets(s, UserGroup, PAGE_LIMITS.namedSets.max);
   }
 
   /** A new role (admin, audited); CONFLICT when the org already has one of that name. */
   async createRole(ctx: RequestContext, name: string): Promise<Role> {
-    return this.createNamed(ctx, Role, 'role.create', name);
+    return this.createNamed(ctx, Role, Op.RoleCreate, 'role.create', name);
   }
 
   /** A new user group (admin, audited); CONFLICT when the org already has one of that name. */
   async createUserGroup(ctx: RequestContext, name: string): Promise<UserGroup> {
-    return this.createNamed(ctx, UserGroup, 'group.create', name);
+    return this.createNamed(ctx, UserGroup, Op.GroupCreate, 'group.create', name);
   }
 
   /** Gives a member a role (admin, audited). Already holding it is a no-op that records nothing. */
   async assignRole(ctx: RequestContext, userId: number, roleId: number): Promise<boolean> {
-    const s = await this.prepare(ctx, 'role.assign', userId);
+    const s = await this.prepare(ctx, Op.RoleAssign, 'role.assign', userId);
     return withTransaction(s, async (tx) => {
       const role = await this.lock(tx, 'roles', roleId, 'Role');
       const rows = await rawQuery<{ id: unknown; removedAt: unknown }>(
@@ -81,7 +81,7 @@ export class RoleService {
 
   /** Takes a role away (admin, audited): sets removedAt, keeps the row for usersRemovedFromRole. No-op when not held. */
   async unassignRole(ctx: RequestContext, userId: number, roleId: number): Promise<boolean> {
-    const s = await this.prepare(ctx, 'role.unassign', userId);
+    const s = await this.prepare(ctx, Op.RoleAssign, 'role.unassign', userId);
     return withTransaction(s, async (tx) => {
       const role = await this.lock(tx, 'roles', roleId, 'Role');
       const now = nowInstant();
@@ -104,7 +104,7 @@ export class RoleService {
 
   /** Adds a member to a group (admin, audited). Already in it: no-op, nothing recorded. */
   async addToGroup(ctx: RequestContext, userId: number, groupId: number): Promise<boolean> {
-    const s = await this.prepare(ctx, 'group.add_member', userId);
+    const s = await this.prepare(ctx, Op.GroupMemberChange, 'group.add_member', userId);
     return withTransaction(s, async (tx) => {
       const group = await this.lock(tx, 'user_groups', groupId, 'Group');
       if (await tx.manager.findOne(UserGroupMember, { where: { groupId, userId } })) {
@@ -122,7 +122,7 @@ export class RoleService {
 
   /** Removes a member from a group (admin, audited). Not in it: no-op, nothing recorded. */
   async removeFromGroup(ctx: RequestContext, userId: number, groupId: number): Promise<boolean> {
-    const s = await this.prepare(ctx, 'group.remove_member', userId);
+    const s = await this.prepare(ctx, Op.GroupMemberChange, 'group.remove_member', userId);
     return withTransaction(s, async (tx) => {
       const group = await this.lock(tx, 'user_groups', groupId, 'Group');
       const changed = await rawExecute(tx.manager, 'DELETE FROM user_group_members WHERE groupId = :groupId AND userId = :userId', {
@@ -146,10 +146,11 @@ export class RoleService {
   private async createNamed<T extends Role | UserGroup>(
     ctx: RequestContext,
     entity: typeof Role | typeof UserGroup,
+    op: Op,
     action: string,
     nameArg: string,
   ): Promise<T> {
-    const s = await requireAdmin(ctx, this.audit, action);
+    const s = await authorize(ctx, this.audit, op, { action });
     const name = cleanName(nameArg, 'name');
     return withTransaction(s, async (tx) => {
       const orgId = sessionOrgId(s);
@@ -163,8 +164,8 @@ export class RoleService {
   }
 
   /** Admin check (audited) and the target member (NOT_FOUND outside the org). */
-  private async prepare(ctx: RequestContext, action: string, userId: number): Promise<SessionContext> {
-    const s = await requireAdmin(ctx, this.audit, action, userId);
+  private async prepare(ctx: RequestContext, op: Op, action: string, userId: number): Promise<SessionContext> {
+    const s = await authorize(ctx, this.audit, op, { action, target: { userId } });
     await loadMember(s, { id: userId });
     return s;
   }

@@ -282,9 +282,10 @@ export const ROLES_AND_GROUPS: TypedDocumentNode<{ roles: Named[]; userGroups: N
   }
 `;
 
+/** An invitation: the token goes to the invitee's mailbox only (docs/accounts.md), never to the admin. */
 export interface CreatedUser {
   user: PersonName & { email: string };
-  activation: { token: string; expiresAt: string } | null;
+  activation: { purpose: string; expiresAt: string };
 }
 
 export const CREATE_USER: TypedDocumentNode<{ createUser: CreatedUser }, { input: NewUser }> = gql`
@@ -297,7 +298,7 @@ export const CREATE_USER: TypedDocumentNode<{ createUser: CreatedUser }, { input
         email
       }
       activation {
-        token
+        purpose
         expiresAt
       }
     }

@@ -191,7 +191,10 @@ function MfaEnrollment({ token, onSignedIn, onCancel }: { token: string; onSigne
   );
 }
 
-/** Redeems the one-time activation token of an invitation (from the link after #token=) and sets the password. */
+/**
+ * Redeems the one-time token of an invitation or a password reset (from the mailed link, after #token=): a new
+ * person sets a password; someone who already has an account types that account's password to join.
+ */
 export function Activate({ onDone }: { onDone: () => void }) {
   const anonymous = useMemo(() => makeClient(null), []);
   const fromLink = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
@@ -224,6 +227,7 @@ export function Activate({ onDone }: { onDone: () => void }) {
   return (
     <main className="card narrow">
       <h1>Activate your account</h1>
+      <p>New here: choose a password. Already have an account with this email (in another org): type its password to join.</p>
       <form onSubmit={(e) => void submit(e)}>
         <TextField label="Activation token" value={token} onChange={setToken} required error={fieldError(error, 'token')} />
         <TextField

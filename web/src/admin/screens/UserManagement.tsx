@@ -13,7 +13,7 @@ import {
   type ImpersonationResult,
   type UserFilter,
 } from '../../api/operations';
-import { Dialog, ErrorText, Link, Pager, ProfileFields, SelectField, Switch, TextField, useCursorPages, useDebounced } from '../components';
+import { Dialog, ErrorText, Link, Pager, ProfileFields, SelectField, Switch, useCursorPages, useDebounced } from '../components';
 import { dateTime, fullName } from '../format';
 
 const PAGE_SIZE = 25;
@@ -291,25 +291,12 @@ function CreateUser({ onClose }: { onClose: () => void }) {
   };
 
   if (created) {
-    const link = created.activation
-      ? `${window.location.origin}/admin/activate#token=${encodeURIComponent(created.activation.token)}`
-      : null;
     return (
-      <Dialog title="User created">
+      <Dialog title="Invitation sent">
         <p>
-          {fullName(created.user)} ({created.user.email}) is a member of your org.
+          {fullName(created.user)} ({created.user.email}) is invited to your org. The invitation goes to that address; it works once, until{' '}
+          {dateTime(created.activation.expiresAt)}. They join by setting a password, or by signing in with the password they already have.
         </p>
-        {link ? (
-          <>
-            <p>
-              Send them this activation link. It is shown <strong>only now</strong> and works once, until{' '}
-              {dateTime(created.activation!.expiresAt)}.
-            </p>
-            <TextField label="Activation link" value={link} onChange={() => undefined} readOnly />
-          </>
-        ) : (
-          <p>They already have an account (in another org) and sign in with their password.</p>
-        )}
         <button type="button" className="primary" onClick={onClose}>
           Done
         </button>
