@@ -30,6 +30,25 @@ const errorLogPlugin: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
+ * An answer that says RATE_LIMITED with a retry delay also carries it as the `Retry-After`
+ * header (the largest delay of its errors), as the REST shim's 429 does: HTTP clients and
+ * proxies honour the header without reading the body.
+ */
+const retryAfterPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+        const delays = errors.map((e) => Number(e.extensions?.retryAfterSeconds)).filter((n) => Number.isFinite(n) && n > 0);
+        if (delays.length) {
+          response.http.headers.set('Retry-After', String(Math.ceil(Math.max(...delays))));
+        }
+      },
+    };
+  },
+};
+
+/**
  * One JSON log line per GraphQL operation: request id, actor and org (bound on ctx.log), the
  * operation's name and type, the outcome and the error codes the client got. Never the variables
  * or the query text (they may hold passwords and codes).
@@ -88,6 +107,7 @@ export function createApollo(
       landing,
       errorLogPlugin,
       operationLogPlugin,
+      retryAfterPlugin,
       costLimitPlugin(schema),
       ApolloServerPluginCacheControlDisabled(),
       ...extraPlugins,

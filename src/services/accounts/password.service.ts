@@ -100,7 +100,7 @@ export class PasswordService {
       throw new BadUserInputError(INVALID_TOKEN, 'token');
     }
     assertPasswordAcceptable(password, user.email, 'password');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, ctx.ip ?? '');
 
     await withTransaction(ctx, async (tx) => {
       const now = new Date();
@@ -151,7 +151,7 @@ export class PasswordService {
       await this.audit.recordDenied(s, { action, targetUserId: userId }, 'RATE_LIMITED');
       throw new RateLimitedError('Too many wrong passwords for this account; try again later.', lockedFor);
     }
-    if (!(await verifyPassword(user.passwordHash, typeof currentPassword === 'string' ? currentPassword : ''))) {
+    if (!(await verifyPassword(user.passwordHash, typeof currentPassword === 'string' ? currentPassword : '', s.ip ?? ''))) {
       await this.throttle.recordFailure(s, key);
       await this.audit.recordDenied(s, { action, targetUserId: userId }, 'WRONG_PASSWORD');
       throw new BadUserInputError('The current password is wrong.', 'currentPassword');
@@ -161,7 +161,7 @@ export class PasswordService {
       newPassword !== currentPassword,
       () => new BadUserInputError('The new password must differ from the current one.', 'newPassword'),
     );
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await hashPassword(newPassword, s.ip ?? '');
 
     await withTransaction(s, async (tx) => {
       // Conditional on the hash we verified against: a concurrent change (or reset) wins, this one is a CONFLICT.

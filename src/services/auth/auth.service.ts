@@ -64,7 +64,7 @@ export class AuthService {
     const org = orgSlug ? await ctx.manager.findOne(Org, { where: { slug: orgSlug.trim().toLowerCase() } }) : null;
     const user = await ctx.manager.findOne(User, { where: { emailKey: email.trim().toLowerCase() } });
     const membership = org && user ? await ctx.manager.findOne(Membership, { where: { orgId: org.id, userId: user.id } }) : null;
-    const passwordOk = await verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), password);
+    const passwordOk = await verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), password, ctx.ip ?? '');
 
     if (!org || !user || !membership || !membership.isActive || !passwordOk) {
       await this.throttle.recordFailure(ctx, key);
