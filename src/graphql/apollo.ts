@@ -53,31 +53,34 @@ const retryAfterPlugin: ApolloServerPlugin<GraphQLContext> = {
  * operation's name and type, the outcome and the error codes the client got. Never the variables
  * or the query text (they may hold passwords and codes).
  */
-const operationLogPlugin: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart({ request }) {
-    const started = Date.now();
-    return {
-      async willSendResponse({ contextValue, response, operation, operationName }) {
-        const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-        const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
-        const hasData = result?.data != null && Object.values(result.data).some((v) => v != null);
-        const outcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
-        const line = {
-          operationName: operationName ?? request.operationName ?? null,
-          operationType: operation?.operation ?? null,
-          outcome,
-          errorCodes: codes.length ? codes : undefined,
-          durationMs: Date.now() - started,
-        };
-        if (codes.includes('INTERNAL_SERVER_ERROR')) {
-          contextValue.log.warn(line, 'graphql operation');
-        } else {
-          contextValue.log.info(line, 'graphql operation');
-        }
-      },
-    };
-  },
-};
+function operationLogPlugin(infoEnabled: boolean): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ request }) {
+      const started = Date.now();
+      return {
+        async willSendResponse({ contextValue, response, operation, operationName }) {
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+          const hasData = result?.data != null && Object.values(result.data).some((v) => v != null);
+          const outcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
+          const line = {
+            operationName: operationName ?? request.operationName ?? null,
+            operationType: operation?.operation ?? null,
+            outcome,
+            errorCodes: codes.length ? codes : undefined,
+            durationMs: Date.now() - started,
+          };
+          if (codes.includes('INTERNAL_SERVER_ERROR')) {
+            contextValue.log.warn(line, 'graphql operation');
+          } else if (infoEnabled) {
+            // Not even the request's child logger is made when the line would be discarded.
+            contextValue.log.info(line, 'graphql operation');
+          }
+        },
+      };
+    },
+  };
+}
 
 export function createApollo(
   schema: GraphQLSchema,
@@ -106,7 +109,7 @@ export function createApollo(
     plugins: [
       landing,
       errorLogPlugin,
-      operationLogPlugin,
+      operationLogPlugin(['trace', 'debug', 'info'].includes(config.logLevel)),
       retryAfterPlugin,
       costLimitPlugin(schema),
       ApolloServerPluginCacheControlDisabled(),
