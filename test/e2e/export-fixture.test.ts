@@ -76,7 +76,7 @@ async function plantData(app: TestApp, orgId: number, admin: Principal, ids: num
   }
   const memberships = await ds.manager.find(Membership, { where: { orgId }, order: { userId: 'ASC' } });
   const factors = memberships
-    .filter((m, i) => i % 4 === 1)
+    .filter((_m, i) => i % 4 === 1)
     .map((m, i) => ({ membershipId: m.id, secretCiphertext: null, confirmedAt: i % 5 === 0 ? null : at(i, 0), failedAttempts: 0 }));
   for (let i = 0; i < factors.length; i += 200) {
     await ds.manager.insert(MfaFactor, factors.slice(i, i + 200));
