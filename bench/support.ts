@@ -6,16 +6,24 @@ import autocannon from 'autocannon';
 export interface Child {
   pid: number;
   url: string;
+  /** Sends an IPC message (monitored-server.ts) and resolves with the answer of that kind. */
+  ask(message: string): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/** Starts `node entry` with env, output to logFile, and waits until GET url+readyPath answers 200. */
-export async function startChild(entry: string, env: Record<string, string>, logFile: string, readyPath = '/health'): Promise<Child> {
+/** Starts `node [nodeArgs] entry` with env, output to logFile, and waits until GET url+readyPath answers 200. */
+export async function startChild(
+  entry: string,
+  env: Record<string, string>,
+  logFile: string,
+  opts: { readyPath?: string; nodeArgs?: string[] } = {},
+): Promise<Child> {
+  const readyPath = opts.readyPath ?? '/health';
   const port = await freePort();
   const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', out, out],
+    stdio: ['ignore', out, out, 'ipc'],
   });
   let exited = false;
   child.on('exit', () => (exited = true));
@@ -42,6 +50,17 @@ export async function startChild(entry: string, env: Record<string, string>, log
   return {
     pid: child.pid!,
     url,
+    ask: (message) =>
+      new Promise((resolve) => {
+        const onMessage = (m: { kind?: string } & Record<string, number>): void => {
+          if (m.kind === message) {
+            child.off('message', onMessage);
+            resolve(m);
+          }
+        };
+        child.on('message', onMessage);
+        child.send(message);
+      }),
     stop: async () => {
       if (exited) {
         return;

@@ -11,6 +11,7 @@ import { createApollo } from './graphql/apollo';
 import { mfaAttemptGuardPlugin } from './graphql/mfa-attempt-guard';
 import { createExpressApp } from './http/app';
 import { createLogger } from './logger';
+import { configureHashing } from './security/password';
 
 export interface RunningServer {
   url: string;
@@ -76,6 +77,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (opts.runMigrations ?? !opts.dataSource) {
     await dataSource.runMigrations({ transaction: 'each' });
   }
+  configureHashing(config.hashing);
   const services = createServices(config);
   const schema = await createSchema(services);
   const apollo = createApollo(schema, config, [mfaAttemptGuardPlugin(services.mfa)]);

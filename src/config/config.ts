@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultHashingOptions, type HashingPoolOptions } from '../security/hashing-pool';
 
 type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -35,6 +36,8 @@ export interface AppConfig {
   roleFeedSettleMs: number;
   /** How often the server sweeps for expired MFA opt-outs to notify (0 = never; sign-in still does). */
   mfaOptOutSweepIntervalMs: number;
+  /** Password hashing: worker threads, queue limits (total and per client), thread priority. */
+  hashing: HashingPoolOptions;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +177,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0 || trustProxyHops > 10) {
     problems.push(`TRUST_PROXY_HOPS must be an integer 0..10 (got "${env.TRUST_PROXY_HOPS}")`);
   }
+  const hashing = defaultHashingOptions();
+  const hashingVars: Array<[keyof HashingPoolOptions, string, number, number]> = [
+    ['workers', 'HASH_WORKERS', 1, 64],
+    ['maxQueued', 'HASH_QUEUE_LIMIT', 0, 100_000],
+    ['maxQueuedPerLane', 'HASH_QUEUE_PER_CLIENT', 0, 100_000],
+    ['nice', 'HASH_NICE', -20, 19],
+  ];
+  for (const [field, name, min, max] of hashingVars) {
+    if (env[name] !== undefined && env[name] !== '') {
+      const v = Number(env[name]);
+      if (!Number.isInteger(v) || v < min || v > max) {
+        problems.push(`${name} must be an integer ${min}..${max} (got "${env[name]}")`);
+      } else {
+        hashing[field] = v;
+      }
+    }
+  }
   const corsOrigins = (env.CORS_ORIGINS ?? (appEnv === 'production' ? '' : 'https://studio.apollographql.com'))
     .split(',')
     .map((s) => s.trim())
@@ -201,5 +221,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxyHops,
     roleFeedSettleMs,
     mfaOptOutSweepIntervalMs,
+    hashing,
   };
 }

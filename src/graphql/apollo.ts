@@ -39,35 +39,57 @@ const errorLogPlugin: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
- * One JSON log line per GraphQL operation: request id, actor and org (bound on ctx.log), the
- * operation's name and type, the outcome and the error codes the client got. Never the variables
- * or the query text (they may hold passwords and codes).
+ * An answer that says RATE_LIMITED with a retry delay also carries it as the `Retry-After`
+ * header (the largest delay of its errors), as the REST shim's 429 does: HTTP clients and
+ * proxies honour the header without reading the body.
  */
-const operationLogPlugin: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart({ request }) {
-    const started = Date.now();
+const retryAfterPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
     return {
-      async willSendResponse({ contextValue, response, operation, operationName }) {
-        const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-        const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
-        const hasData = result?.data != null && Object.values(result.data).some((v) => v != null);
-        const outcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
-        const line = {
-          operationName: operationName ?? request.operationName ?? null,
-          operationType: operation?.operation ?? null,
-          outcome,
-          errorCodes: codes.length ? codes : undefined,
-          durationMs: Date.now() - started,
-        };
-        if (codes.includes('INTERNAL_SERVER_ERROR')) {
-          contextValue.log.warn(line, 'graphql operation');
-        } else {
-          contextValue.log.info(line, 'graphql operation');
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+        const delays = errors.map((e) => Number(e.extensions?.retryAfterSeconds)).filter((n) => Number.isFinite(n) && n > 0);
+        if (delays.length) {
+          response.http.headers.set('Retry-After', String(Math.ceil(Math.max(...delays))));
         }
       },
     };
   },
 };
+
+/**
+ * One JSON log line per GraphQL operation: request id, actor and org (bound on ctx.log), the
+ * operation's name and type, the outcome and the error codes the client got. Never the variables
+ * or the query text (they may hold passwords and codes).
+ */
+function operationLogPlugin(infoEnabled: boolean): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ request }) {
+      const started = Date.now();
+      return {
+        async willSendResponse({ contextValue, response, operation, operationName }) {
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+          const hasData = result?.data != null && Object.values(result.data).some((v) => v != null);
+          const outcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
+          const line = {
+            operationName: operationName ?? request.operationName ?? null,
+            operationType: operation?.operation ?? null,
+            outcome,
+            errorCodes: codes.length ? codes : undefined,
+            durationMs: Date.now() - started,
+          };
+          if (codes.includes('INTERNAL_SERVER_ERROR')) {
+            contextValue.log.warn(line, 'graphql operation');
+          } else if (infoEnabled) {
+            // Not even the request's child logger is made when the line would be discarded.
+            contextValue.log.info(line, 'graphql operation');
+          }
+        },
+      };
+    },
+  };
+}
 
 export function createApollo(
   schema: GraphQLSchema,
@@ -100,7 +122,8 @@ export function createApollo(
     plugins: [
       landing,
       errorLogPlugin,
-      operationLogPlugin,
+      operationLogPlugin(['trace', 'debug', 'info'].includes(config.logLevel)),
+      retryAfterPlugin,
       costLimitPlugin(schema),
       httpStatusPlugin,
       ApolloServerPluginCacheControlDisabled(),

@@ -24,6 +24,50 @@ export interface AppParts {
   isDraining: () => boolean;
 }
 
+/**
+ * Request ids and access logs. At `info` and below, pino-http logs every request. Above it (the
+ * production `warn`), pino-http would still build a child logger per request and then discard
+ * its line (5% of a page request's CPU in a profile): a lean middleware sets the request id and
+ * logs only the failed requests, at `error`, in pino-http's shape.
+ */
+function requestLogger(log: Logger): (req: Request, res: Response, next: NextFunction) => void {
+  const genReqId = (req: Request, res: Response): string => {
+    const id = requestIdFor(req);
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
+  const serializers = {
+    req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+    res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+  };
+  if (log.isLevelEnabled('info')) {
+    return pinoHttp({
+      logger: log,
+      genReqId: (req, res) => genReqId(req as Request, res as Response),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers,
+    });
+  }
+  return (req, res, next) => {
+    const started = Date.now();
+    const id = genReqId(req, res);
+    (req as Request & { id?: string }).id = id;
+    res.once('finish', () => {
+      if (res.statusCode >= 500) {
+        log.error(
+          {
+            req: serializers.req({ id, method: req.method, url: req.originalUrl }),
+            res: serializers.res(res),
+            responseTime: Date.now() - started,
+          },
+          'request completed',
+        );
+      }
+    });
+    next();
+  };
+}
+
 /** The Express app: health, GraphQL, (REST shim and docs are mounted by their modules). */
 export function createExpressApp(parts: AppParts): Express {
   const { config, dataSource, services, apollo, log } = parts;
@@ -33,21 +77,7 @@ export function createExpressApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   // Express's hop count: the client address is taken from the last N X-Forwarded-For entries.
   app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = requestIdFor(req as Request);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogger(log));
   app.use(
     securityHeaders({
       landingPage: config.graphqlIntrospection,

@@ -47,16 +47,22 @@ export async function buildRequestContext(
     Object.assign(e.extensions, { requestId: String(requestId), http: { status: 503 } });
     throw e;
   }
+  // The request's child logger is made on first use: most requests log nothing (at `warn`),
+  // and a pino child serialises its bindings when it is created.
+  let child: Logger | undefined;
   return {
     requestId: String(requestId),
     ip: req.ip ?? null,
     principal,
     manager: dataSource.manager,
-    log: log.child({
-      requestId,
-      userId: principal?.userId,
-      orgId: principal?.orgId,
-      impersonatorUserId: principal?.impersonatorUserId ?? undefined,
-    }),
+    get log(): Logger {
+      child ??= log.child({
+        requestId,
+        userId: principal?.userId,
+        orgId: principal?.orgId,
+        impersonatorUserId: principal?.impersonatorUserId ?? undefined,
+      });
+      return child;
+    },
   };
 }

@@ -220,6 +220,45 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     expect(probe.data!.users.nodes).toEqual([]);
   });
 
+  it('BOPLA per field: each admin-or-self field of User is FORBIDDEN to a member reading another member, audited once, readable on oneself', async () => {
+    const fields = [
+      'email',
+      'externalRef',
+      'language',
+      'lastLoginAt',
+      'createdAt',
+      'mfaEnrolled',
+      'membership { isAdmin }',
+      'roles { id }',
+      'groups { id }',
+    ];
+    const other = String(adminA.user.id);
+    for (const f of fields) {
+      const before = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE outcome = 'FORBIDDEN' AND actorUserId = ?", [
+        memberA.user.id,
+      ]);
+      const r = await memberA.gql(`query($id: ID) { user(id: $id) { id ${f} } }`, { id: other });
+      expect({ f, codes: r.errors?.map((e) => e.extensions!.code) }).toEqual({ f, codes: ['FORBIDDEN'] });
+      const after = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE outcome = 'FORBIDDEN' AND actorUserId = ?", [
+        memberA.user.id,
+      ]);
+      expect({ f, audited: Number(after[0].n) - Number(before[0].n) }).toEqual({ f, audited: 1 });
+      const own = await memberA.gql(`query($id: ID) { user(id: $id) { id ${f} } }`, { id: String(memberA.user.id) });
+      expect({ f, errors: own.errors }).toEqual({ f, errors: undefined });
+      const asAdminOfOrg = await adminA.gql(`query($id: ID) { user(id: $id) { id ${f} } }`, { id: String(memberA.user.id) });
+      expect({ f, errors: asAdminOfOrg.errors }).toEqual({ f, errors: undefined });
+    }
+    // Fifty denied cells in one list: one audit row.
+    const before = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE outcome = 'FORBIDDEN' AND actorUserId = ?", [
+      memberA.user.id,
+    ]);
+    await memberA.gql('{ users(first: 50) { nodes { id email createdAt } } }');
+    const after = await app.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE outcome = 'FORBIDDEN' AND actorUserId = ?", [
+      memberA.user.id,
+    ]);
+    expect(Number(after[0].n) - Number(before[0].n)).toBe(1);
+  });
+
   it('BFLA on reads: the audit trail, seat counters and MFA exemptions are admin-only', async () => {
     for (const q of ['{ auditEvents(first: 5) { nodes { action } } }', '{ userCounts { enabled } }', '{ mfaExemptions { user { id } } }']) {
       expect({ q, code: errorCode(await memberA.gql(q)) }).toEqual({ q, code: 'FORBIDDEN' });

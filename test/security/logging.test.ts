@@ -176,3 +176,42 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
     expect(fresh.some((l) => l.includes('\\n{\\"level\\":60'))).toBe(true);
   });
 });
+
+/** Production logs at `warn`: successful requests leave no line; a failed one leaves its access line with the request id. */
+describe(`logging at LOG_LEVEL=warn (${testDbKind()})`, () => {
+  let app: TestApp;
+  let admin: Principal;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { LOG_LEVEL: 'warn' } });
+    admin = await asAdmin(app, await createOrg(app));
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('logs nothing for answered requests, and the failed request at error with its id, method and path (no query string)', async () => {
+    const before = app.logs.length;
+    const ok = await admin.gql('query WhoAmI { me { user { id } } }');
+    expect(ok.errors).toBeUndefined();
+    expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await app.http('GET', '/user/users/page?page=1&size=5', { token: admin.token })).status).toBe(200);
+    expect(app.logs.slice(before)).toEqual([]);
+
+    await app.ds.query('ALTER TABLE memberships RENAME TO memberships_away');
+    let failed;
+    try {
+      failed = await app.http('GET', '/user/users/page?page=1&size=5', { token: admin.token });
+    } finally {
+      await app.ds.query('ALTER TABLE memberships_away RENAME TO memberships');
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    const id = failed.headers.get('x-request-id');
+    const access = app.logs
+      .slice(before)
+      .map((l) => JSON.parse(l) as LogLine)
+      .filter((l) => l.msg === 'request completed');
+    expect(access).toEqual([
+      expect.objectContaining({ level: 50, req: { id, method: 'GET', url: '/user/users/page' }, res: { statusCode: failed.status } }),
+    ]);
+  });
+});

@@ -95,6 +95,27 @@ describe('GraphQL cost (with the variables, before execution)', () => {
     expect(await costOf('{ nodes(first: 1) { items(first: 200) { id } } }')).toBeNull();
   });
 
+  it('caches the verdict per document and page-size values: the same document is priced anew for other values', async () => {
+    const plugin = costLimitPlugin(schema);
+    const doc = parse('query($n: Int = 400, $m: Int) { nodes(first: $n) { items(first: $m) { id } } }');
+    const verdict = async (variables: Record<string, unknown>): Promise<string | null> => {
+      const listener = await plugin.requestDidStart!({} as never);
+      return listener!.didResolveOperation!({ document: doc, request: { variables } } as never).then(
+        () => null,
+        (e: Error) => e.message,
+      );
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(await verdict({ n: 10, m: 10 })).toBeNull();
+      expect(await verdict({ n: 200, m: 200 })).toMatch(/Cost limit/);
+      // Absent: the document's default (400 x (2 + 10 x 3)); null: the assumed 100 x (2 + 10 x 3) passes.
+      expect(await verdict({ m: 10 })).toMatch(/Cost limit/);
+      expect(await verdict({ n: null, m: 10 })).toBeNull();
+      // Variables that are not page sizes do not change the verdict.
+      expect(await verdict({ n: 10, m: 10, other: 'x'.repeat(50) })).toBeNull();
+    }
+  });
+
   it('substitutes page sizes into a copy of the document', () => {
     const doc: DocumentNode = parse('query($n: Int) { nodes(first: $n) { items { id } } }');
     const out = documentWithPageSizes(schema, doc, { n: 7 });

@@ -1,9 +1,11 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLEmailAddress } from 'graphql-scalars';
 import { Membership, Role as RoleEntity, UserGroup } from '../../entities';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import type { GraphQLContext } from '../context';
+import { createFieldGuard, type FieldGuard } from '../auth-checker';
 import { MemberNode, MemberStatus, UserConnection, UserCounts, UsersArgs } from '../types/members.types';
 
 @Resolver(() => UserConnection)
@@ -47,38 +49,42 @@ export class UsersResolver {
 /** The admin-or-self fields of a member (rule 4): the authChecker asks the policy with the member as target. */
 @Resolver(() => MemberNode)
 export class UserFieldsResolver {
-  constructor(private readonly services: Services) {}
+  /**
+   * Admin-or-self for the scalar fields, decided synchronously (see createFieldGuard): on a page
+   * of 50 members these cells are the hot path. The object fields below read data and are async
+   * anyway; they keep @Authorized.
+   */
+  private readonly adminOrSelf: FieldGuard;
 
-  @Authorized(Op.MemberPrivateRead)
+  constructor(private readonly services: Services) {
+    this.adminOrSelf = createFieldGuard(services.audit, Op.MemberPrivateRead);
+  }
+
   @FieldResolver(() => GraphQLEmailAddress, {
     description: "The account's sign-in address; while invited, the address the invitation went to.",
   })
-  email(@Root() m: MemberNode): string {
-    return m.email;
+  email(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | Promise<never> {
+    return this.adminOrSelf(ctx, m, info, () => m.email);
   }
 
-  @Authorized(Op.MemberPrivateRead)
   @FieldResolver(() => String, { nullable: true, description: "This org's reference for the person (unique within the org)." })
-  externalRef(@Root() m: MemberNode): string | null {
-    return m.externalRef;
+  externalRef(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | null | Promise<never> {
+    return this.adminOrSelf(ctx, m, info, () => m.externalRef);
   }
 
-  @Authorized(Op.MemberPrivateRead)
   @FieldResolver(() => String, { description: 'BCP 47 language tag.' })
-  language(@Root() m: MemberNode): string {
-    return m.language;
+  language(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | Promise<never> {
+    return this.adminOrSelf(ctx, m, info, () => m.language);
   }
 
-  @Authorized(Op.MemberPrivateRead)
   @FieldResolver(() => Date, { nullable: true, description: 'The last sign-in to this org.' })
-  lastLoginAt(@Root() m: MemberNode): Date | null {
-    return m.lastLoginAt;
+  lastLoginAt(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): Date | null | Promise<never> {
+    return this.adminOrSelf(ctx, m, info, () => m.lastLoginAt);
   }
 
-  @Authorized(Op.MemberPrivateRead)
   @FieldResolver(() => Date, { description: 'Member (or invited) since.' })
-  createdAt(@Root() m: MemberNode): Date {
-    return m.createdAt;
+  createdAt(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): Date | Promise<never> {
+    return this.adminOrSelf(ctx, m, info, () => m.createdAt);
   }
 
   @Authorized(Op.MemberPrivateRead)

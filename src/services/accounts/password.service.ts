@@ -155,7 +155,7 @@ export class PasswordService {
       return this.invalidToken(ctx, action, user.id);
     }
     assertPasswordAcceptable(password, user.email, 'password');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, ctx.ip ?? '');
 
     await withTransaction(ctx, async (tx) => {
       const now = new Date();
@@ -197,7 +197,7 @@ export class PasswordService {
       await this.checkOwnPassword(ctx, holder, password, 'password', { action, orgId: invited.orgId });
     } else {
       assertPasswordAcceptable(password, address, 'password');
-      passwordHash = await hashPassword(password);
+      passwordHash = await hashPassword(password, ctx.ip ?? '');
     }
 
     try {
@@ -348,7 +348,7 @@ export class PasswordService {
       newPassword !== currentPassword,
       () => new BadUserInputError('The new password must differ from the current one.', 'newPassword'),
     );
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await hashPassword(newPassword, s.ip ?? '');
 
     await withTransaction(s, async (tx) => {
       // Conditional on the hash we verified against: a concurrent change (or reset) wins, this one is a CONFLICT.
@@ -395,7 +395,10 @@ export class PasswordService {
       await this.audit.recordDenied(ctx, denied, 'RATE_LIMITED');
       throw new RateLimitedError('Too many wrong passwords for this account; try again later.', lockedFor);
     }
-    if (!(await verifyPassword(user.passwordHash, typeof password === 'string' ? password : ''))) {
+    const ok = await this.throttle.checking(ctx, key, () =>
+      verifyPassword(user.passwordHash, typeof password === 'string' ? password : '', ctx.ip ?? ''),
+    );
+    if (!ok) {
       await this.audit.recordDenied(ctx, denied, 'WRONG_PASSWORD');
       throw new BadUserInputError(field === 'currentPassword' ? 'The current password is wrong.' : WRONG_PASSWORD, field);
     }

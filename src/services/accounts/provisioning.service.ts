@@ -129,7 +129,7 @@ export class ProvisioningService {
     if (n.password !== undefined) {
       assertPasswordAcceptable(n.password, email);
     }
-    const passwordHash = n.password !== undefined ? await hashPassword(n.password) : null;
+    const passwordHash = n.password !== undefined ? await hashPassword(n.password, ctx.ip ?? '') : null;
 
     return withTransaction(ctx, async (tx) => {
       const emailKey = emailKeyOf(email);

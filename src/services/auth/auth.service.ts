@@ -71,7 +71,9 @@ export class AuthService {
     const org = orgSlug ? await ctx.manager.findOne(Org, { where: { slug: orgSlug.trim().toLowerCase() } }) : null;
     const user = await ctx.manager.findOne(User, { where: { emailKey: email.trim().toLowerCase() } });
     const membership = org && user ? await ctx.manager.findOne(Membership, { where: { orgId: org.id, userId: user.id } }) : null;
-    const passwordOk = await verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), password);
+    const passwordOk = await this.throttle.checking(ctx, key, async () =>
+      verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), password, ctx.ip ?? ''),
+    );
 
     if (!org || !user || !membership || membership.status !== 'active' || !membership.isActive || !passwordOk) {
       await this.audit.recordDenied(

@@ -1,3 +1,4 @@
+import { RateLimitedError } from '../../errors';
 import type { RequestContext } from '../../context';
 import { SignInThrottle } from '../../entities';
 import { rawExecute } from '../../db/raw';
@@ -60,6 +61,28 @@ export class SignInThrottleService {
       // A concurrent first attempt inserted the row between our UPDATE and INSERT: reserve on it.
     }
     return Math.ceil(SIGN_IN_FAILURES.lockMs / 1000);
+  }
+
+  /**
+   * Gives back a slot taken by reserve() for a check that never ran (the password-hashing queue
+   * was full): a refusal for load is not a guess at the password.
+   */
+  async release(ctx: RequestContext, key: string): Promise<void> {
+    await withTransaction(ctx, (tx) =>
+      rawExecute(tx.manager, 'UPDATE sign_in_throttles SET failures = failures - 1 WHERE accountKey = :key AND failures > 0', { key }),
+    );
+  }
+
+  /** Runs a password check under a slot taken by reserve(): a check refused for load gives its slot back. */
+  async checking<T>(ctx: RequestContext, key: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (e) {
+      if (e instanceof RateLimitedError) {
+        await this.release(ctx, key);
+      }
+      throw e;
+    }
   }
 
   async reset(ctx: RequestContext, key: string): Promise<void> {
