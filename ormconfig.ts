@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { createConnection } from 'mysql2/promise';
-import type { DatabaseConfig } from './src/config/config';
+import type { AppConfig, DatabaseConfig } from './src/config/config';
+import { ClusterMonitor, attachClusterMonitor, probeServer } from './src/db/cluster';
+import { guardPool } from './src/db/pool-guard';
 import { ENTITIES } from './src/entities';
 import { isExactTimeColumn } from './src/entities/exact-time';
 import { Instant, instantFromDb, instantToDb } from './src/db/instant';
@@ -20,6 +21,17 @@ export interface DataSourceTuning {
    * database that does not answer. The server sets it; the CLI (bulk seeding) does not.
    */
   queryTimeoutMs?: number;
+  /**
+   * MySQL: a caller gets no pool connection after this many ms fails (a 503) instead of queueing
+   * behind a database that does not answer (src/db/pool-guard.ts). Defaults to queryTimeoutMs.
+   */
+  acquireTimeoutMs?: number;
+  /** MySQL: callers that may wait for a pool connection at once; beyond it, refused at once (mysql2 queueLimit). */
+  queueLimit?: number;
+  /** Galera: every pool connection reads causally (wsrep_sync_wait = 1; src/db/cluster.ts). Default true. */
+  causalReads?: boolean;
+  /** Galera: how often the node's primary-component state is checked (ms; 0 = never). Default 1000. */
+  clusterCheckIntervalMs?: number;
   /** Log every SQL statement through this function (tests count statements with it; the benchmark EXPLAINs them). */
   onQuery?: (sql: string, parameters?: unknown[]) => void;
 }
@@ -75,10 +87,18 @@ function buildDataSourceOptions(db: DatabaseConfig, tuning: DataSourceTuning = {
     timezone: 'Z',
     poolSize: tuning.poolSize ?? 10,
     connectTimeout: Math.min(5000, tuning.queryTimeoutMs ?? 5000),
-    // TypeORM passes maxQueryExecutionTime to mysql2 as the per-query timeout; on expiry mysql2
-    // destroys the connection (the server then rolls its transaction back) and the pool makes a new one.
+    // TypeORM passes maxQueryExecutionTime to mysql2 as the per-query timeout; on expiry the
+    // connection is destroyed (src/db/pool-guard.ts; the server then rolls its transaction back)
+    // and the pool makes a new one.
     ...(tuning.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: tuning.queryTimeoutMs } : {}),
-    extra: { connectionLimit: tuning.poolSize ?? 10, enableKeepAlive: true, maxIdle: tuning.poolSize ?? 10, typeCast: exactDatetimes },
+    extra: {
+      connectionLimit: tuning.poolSize ?? 10,
+      enableKeepAlive: true,
+      maxIdle: tuning.poolSize ?? 10,
+      typeCast: exactDatetimes,
+      // A bounded wait queue: beyond it a caller is refused at once (a 503), not queued for ever.
+      ...(tuning.queueLimit ? { queueLimit: tuning.queueLimit } : {}),
+    },
   };
 }
 
@@ -128,29 +148,46 @@ function createDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): Da
   return new DataSource(buildDataSourceOptions(db, tuning));
 }
 
-/**
- * MariaDB and MySQL share the mysql2 driver, but TypeORM must know which one it talks to: MariaDB
- * reports the default of a nullable column as the string 'NULL', and with type 'mysql' TypeORM
- * then sees a schema difference that is not there. One probe at start-up decides.
- */
-async function detectMysqlFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
-  if (db.kind !== 'mysql' || db.flavor) {
-    return db;
-  }
-  const conn = await createConnection({ uri: db.url, connectTimeout: 5000 });
-  try {
-    const [rows] = await conn.query('SELECT VERSION() AS v');
-    const version = String((rows as Array<{ v: string }>)[0].v);
-    return { ...db, flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql' };
-  } finally {
-    await conn.end();
-  }
-}
-
 /** Creates and initialises the DataSource (probing MySQL vs MariaDB first). Does not run migrations. */
 export async function openDataSource(db: DatabaseConfig, tuning: DataSourceTuning = {}): Promise<DataSource> {
-  const ds = createDataSource(await detectMysqlFlavor(db), tuning);
+  if (db.kind !== 'mysql') {
+    const ds = createDataSource(db, tuning);
+    await ds.initialize();
+    hydrateExactTimes(ds);
+    return ds;
+  }
+  // MariaDB and MySQL share the mysql2 driver, but TypeORM must know which one it talks to:
+  // MariaDB reports the default of a nullable column as the string 'NULL', and with type 'mysql'
+  // TypeORM then sees a schema difference that is not there. The same probe tells a Galera node.
+  const probe = await probeServer(db.url);
+  const ds = createDataSource({ ...db, flavor: db.flavor ?? probe.flavor }, tuning);
   await ds.initialize();
   hydrateExactTimes(ds);
+  const causal = probe.galera && (tuning.causalReads ?? true);
+  const timeoutMs = tuning.queryTimeoutMs ?? 5000;
+  const monitor = new ClusterMonitor(db.url, probe.galera, causal, Math.min(timeoutMs, 2000));
+  attachClusterMonitor(ds, monitor);
+  guardPool(ds, {
+    acquireTimeoutMs: tuning.acquireTimeoutMs ?? tuning.queryTimeoutMs ?? 0,
+    sessionSetup: causal ? ['SET SESSION wsrep_sync_wait = 1'] : [],
+    nodeReady: () => monitor.state.ready,
+  });
+  monitor.start(tuning.clusterCheckIntervalMs ?? 1000);
+  const destroy = ds.destroy.bind(ds);
+  ds.destroy = async () => {
+    await monitor.stop();
+    await destroy();
+  };
   return ds;
+}
+
+/** The pool settings of the server (and of tests that start one) from its configuration. */
+export function serverDataSourceTuning(config: AppConfig): DataSourceTuning {
+  return {
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    queueLimit: config.dbQueueLimit,
+    causalReads: config.dbCausalReads,
+    clusterCheckIntervalMs: config.dbClusterCheckIntervalMs,
+  };
 }

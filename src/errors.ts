@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'SEAT_LIMIT_REACHED'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export abstract class AppError extends GraphQLError {
@@ -77,11 +78,15 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** A failure we expected to be possible but cannot explain to the client (database down, ...). */
+/**
+ * The database (or this node of a cluster) cannot serve now: down, frozen, out of connections, not
+ * in the primary component; or a secret this server cannot open. Never a wrong answer instead.
+ * GraphQL: SERVICE_UNAVAILABLE with HTTP 503 when nothing else was answered; REST: 503.
+ */
 export class ServiceUnavailableError extends AppError {
-  readonly code = 'INTERNAL_SERVER_ERROR';
+  readonly code = 'SERVICE_UNAVAILABLE';
   constructor(message = 'The service is temporarily unavailable.') {
-    super(message, 'INTERNAL_SERVER_ERROR', { unavailable: true });
+    super(message, 'SERVICE_UNAVAILABLE', { unavailable: true });
   }
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config';
-import { openDataSource } from '../ormconfig';
+import { openDataSource, serverDataSourceTuning } from '../ormconfig';
 import { createServices, type Services } from './services';
 import { createSchema } from './graphql/schema';
 import { createApollo } from './graphql/apollo';
@@ -73,7 +73,7 @@ function startOptOutExpirySweep(services: Services, dataSource: DataSource, log:
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const dataSource = opts.dataSource ?? (await openDataSource(config.database, { queryTimeoutMs: config.dbQueryTimeoutMs }));
+  const dataSource = opts.dataSource ?? (await openDataSource(config.database, serverDataSourceTuning(config)));
   if (opts.runMigrations ?? !opts.dataSource) {
     await dataSource.runMigrations({ transaction: 'each' });
   }

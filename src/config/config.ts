@@ -30,6 +30,16 @@ export interface AppConfig {
   trustProxyHops: number;
   /** MySQL: a query (or a connection attempt) that takes longer fails instead of hanging. */
   dbQueryTimeoutMs: number;
+  /** MySQL: a request waiting longer for a pool connection fails (503). Default: dbQueryTimeoutMs. */
+  dbAcquireTimeoutMs: number;
+  /** MySQL: how many requests may wait for a pool connection at once; more are refused at once (503). */
+  dbQueueLimit: number;
+  /** How many times a transaction aborted by a deadlock or Galera certification failure is run again (0 = never). */
+  dbTxRetries: number;
+  /** Galera: every read waits for the cluster's earlier commits (wsrep_sync_wait = 1). No-op elsewhere. */
+  dbCausalReads: boolean;
+  /** Galera: how often the node's primary-component state is checked, in ms (0 = never). */
+  dbClusterCheckIntervalMs: number;
   /** SIGTERM: how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   /** Sync feeds list a change once it is this old (its transaction has surely committed). */
@@ -154,6 +164,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(dbQueryTimeoutMs) || dbQueryTimeoutMs < 100) {
     problems.push(`DB_QUERY_TIMEOUT_MS must be an integer >= 100 (got "${env.DB_QUERY_TIMEOUT_MS}")`);
   }
+  const dbAcquireTimeoutMs = Number(env.DB_ACQUIRE_TIMEOUT_MS || String(dbQueryTimeoutMs));
+  if (!Number.isInteger(dbAcquireTimeoutMs) || dbAcquireTimeoutMs < 100) {
+    problems.push(`DB_ACQUIRE_TIMEOUT_MS must be an integer >= 100 (got "${env.DB_ACQUIRE_TIMEOUT_MS}")`);
+  }
+  const dbQueueLimit = Number(env.DB_QUEUE_LIMIT || '100');
+  if (!Number.isInteger(dbQueueLimit) || dbQueueLimit < 1 || dbQueueLimit > 100_000) {
+    problems.push(`DB_QUEUE_LIMIT must be an integer 1..100000 (got "${env.DB_QUEUE_LIMIT}")`);
+  }
+  const dbTxRetries = Number(env.DB_TX_RETRIES || '4');
+  if (!Number.isInteger(dbTxRetries) || dbTxRetries < 0 || dbTxRetries > 20) {
+    problems.push(`DB_TX_RETRIES must be an integer 0..20 (got "${env.DB_TX_RETRIES}")`);
+  }
+  const causal = (env.DB_CAUSAL_READS ?? '').toLowerCase();
+  const dbCausalReads =
+    causal === 'on' ? true : causal === 'off' ? false : parseBool('DB_CAUSAL_READS', env.DB_CAUSAL_READS, true, problems);
+  const dbClusterCheckIntervalMs = Number(env.DB_CLUSTER_CHECK_INTERVAL_MS || '1000');
+  if (
+    !Number.isInteger(dbClusterCheckIntervalMs) ||
+    (dbClusterCheckIntervalMs !== 0 && (dbClusterCheckIntervalMs < 100 || dbClusterCheckIntervalMs > 600_000))
+  ) {
+    problems.push(`DB_CLUSTER_CHECK_INTERVAL_MS must be 0 (off) or an integer 100..600000 (got "${env.DB_CLUSTER_CHECK_INTERVAL_MS}")`);
+  }
   const shutdownGraceMs = Number(env.SHUTDOWN_GRACE_MS ?? '10000');
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
     problems.push(`SHUTDOWN_GRACE_MS must be an integer >= 0 (got "${env.SHUTDOWN_GRACE_MS}")`);
@@ -217,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     sessionTtlSeconds: ttl,
     dbQueryTimeoutMs,
+    dbAcquireTimeoutMs,
+    dbQueueLimit,
+    dbTxRetries,
+    dbCausalReads,
+    dbClusterCheckIntervalMs,
     shutdownGraceMs,
     trustProxyHops,
     roleFeedSettleMs,

@@ -79,7 +79,7 @@ function operationLogPlugin(infoEnabled: boolean): ApolloServerPlugin<GraphQLCon
             errorCodes: codes.length ? codes : undefined,
             durationMs: Date.now() - started,
           };
-          if (codes.includes('INTERNAL_SERVER_ERROR')) {
+          if (codes.includes('INTERNAL_SERVER_ERROR') || codes.includes('SERVICE_UNAVAILABLE')) {
             contextValue.log.warn(line, 'graphql operation');
           } else if (infoEnabled) {
             // Not even the request's child logger is made when the line would be discarded.

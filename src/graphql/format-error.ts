@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from '../errors';
 
 /** Apollo's own request-level codes, mapped onto our vocabulary. */
@@ -56,8 +57,9 @@ export interface FormatErrorOptions {
 
 /**
  * The one formatError. Our AppErrors keep their message and code; GraphQL's own parse and
- * validation errors become BAD_USER_INPUT; anything else (a bug, a database failure) becomes a
- * generic INTERNAL_SERVER_ERROR carrying only the request id that the server log has too.
+ * validation errors become BAD_USER_INPUT; a database that cannot serve (src/db/errors.ts) becomes
+ * SERVICE_UNAVAILABLE, anything else (a bug) a generic INTERNAL_SERVER_ERROR, both carrying only the
+ * request id that the server log has too.
  */
 export function createFormatError(opts: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, opts);
@@ -96,6 +98,13 @@ function formatError(
       message: inputMessage(formatted.message, opts.hideSuggestions),
       locations: formatted.locations,
       extensions: field === undefined ? { code: 'BAD_USER_INPUT' } : { code: 'BAD_USER_INPUT', field },
+    };
+  }
+  if (isDatabaseUnavailable(original)) {
+    return {
+      message: `The service is temporarily unavailable (request id ${requestId ?? 'unknown'}).`,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', requestId },
     };
   }
   return {

@@ -41,16 +41,29 @@ function responseMediaType(accept: string | undefined): string | undefined {
  * Requests that are not well-formed GraphQL-over-HTTP requests (malformed JSON, no `query`, a
  * blocked CSRF attempt, a batch) never reach this plugin and keep their 4xx; a database that cannot
  * check the session keeps its 503.
+ *
+ * Whatever the media type, an operation that failed whole because the database (or this cluster
+ * node) cannot serve — no data, every error SERVICE_UNAVAILABLE — is a 503 with Retry-After, as on
+ * REST: a load balancer or client retries elsewhere instead of reading a 200 as an answer.
  */
 export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart({ request }) {
     return {
       async willSendResponse({ response, errors }) {
-        const mediaType = responseMediaType(request.http?.headers.get('accept'));
-        if (mediaType !== APPLICATION_JSON || response.body.kind !== 'single') {
+        if (response.body.kind !== 'single') {
           return;
         }
         const result = response.body.singleResult;
+        const noData = result.data == null || Object.values(result.data).every((v) => v == null);
+        if (noData && result.errors?.length && result.errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '5');
+          return;
+        }
+        const mediaType = responseMediaType(request.http?.headers.get('accept'));
+        if (mediaType !== APPLICATION_JSON) {
+          return;
+        }
         const requestError =
           result.data === undefined &&
           errors !== undefined &&

@@ -1,5 +1,7 @@
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
+import { clusterState } from '../db/cluster';
+import { dbStats } from '../db/stats';
 
 /** Answers a database ping, or rejects after timeoutMs. */
 async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
@@ -14,21 +16,32 @@ async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
   }
 }
 
-/** /health: the process is up (no database). /ready: the database answers and we are not draining. */
+/**
+ * /health: the process is up (no database). /ready: we are not draining, this node may serve (on
+ * Galera: in the primary component and synced, src/db/cluster.ts) and the database answers within
+ * 2 s. Every answer carries `db`: the counters of src/db/stats.ts (transaction retries, pool
+ * deadlines) and the cluster state, for operators, tests and the benchmark.
+ */
 export function mountHealth(app: Express, ds: DataSource, isDraining: () => boolean): void {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
+    const cluster = clusterState(ds);
+    const db = { ...dbStats(ds), cluster };
     if (isDraining()) {
-      res.status(503).json({ status: 'draining' });
+      res.status(503).json({ status: 'draining', db });
+      return;
+    }
+    if (!cluster.ready) {
+      res.status(503).json({ status: 'database node not ready', db });
       return;
     }
     try {
       await pingDatabase(ds, 2000);
-      res.json({ status: 'ready' });
+      res.json({ status: 'ready', db });
     } catch {
-      res.status(503).json({ status: 'database unavailable' });
+      res.status(503).json({ status: 'database unavailable', db });
     }
   });
 }

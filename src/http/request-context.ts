@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
 import type { SessionService } from '../services/auth/session.service';
+import { GraphQLError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/errors';
 import { ServiceUnavailableError } from '../errors';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -41,11 +43,16 @@ export async function buildRequestContext(
     principal = token ? await sessions.resolve(dataSource.manager, token) : null;
   } catch (err) {
     // Fail closed: a token we cannot check is neither a session nor "no session"; the request
-    // stops here with a generic error (the database is unreachable or failing).
+    // stops here: 503 when the database cannot serve (retry elsewhere), else a generic 500.
     log.error({ err, requestId }, 'could not resolve the session');
-    const e = new ServiceUnavailableError();
-    Object.assign(e.extensions, { requestId: String(requestId), http: { status: 503 } });
-    throw e;
+    if (isDatabaseUnavailable(err)) {
+      const e = new ServiceUnavailableError();
+      Object.assign(e.extensions, { requestId: String(requestId), http: { status: 503 } });
+      throw e;
+    }
+    throw new GraphQLError('Internal server error.', {
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: String(requestId), http: { status: 500 } },
+    });
   }
   // The request's child logger is made on first use: most requests log nothing (at `warn`),
   // and a pino child serialises its bindings when it is created.

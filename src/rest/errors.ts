@@ -105,6 +105,7 @@ export function toRestError(err: unknown, c: ErrorCircumstances): RestError {
         const retry = (err as RateLimitedError).retryAfterSeconds;
         return { ...plain(429, err.code, err.message), headers: { 'Retry-After': String(Math.max(1, Math.ceil(retry ?? 60))) } };
       }
+      case 'SERVICE_UNAVAILABLE':
       case 'INTERNAL_SERVER_ERROR':
         break;
     }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { openDataSource } from '../../ormconfig';
+import { openDataSource, serverDataSourceTuning } from '../../ormconfig';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import type { RequestContext } from '../../src/context';
@@ -77,7 +77,7 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
           opts.onQuery?.(q, p);
         }
       : undefined;
-  const ds = await openDataSource(config.database, { onQuery, poolSize: 5, queryTimeoutMs: config.dbQueryTimeoutMs });
+  const ds = await openDataSource(config.database, { ...serverDataSourceTuning(config), onQuery, poolSize: 5 });
   await ds.runMigrations({ transaction: 'each' });
   const server = await startServer({ config, log, dataSource: ds, runMigrations: false });
 

@@ -40,6 +40,7 @@ describe('GraphQL schema', () => {
         'NOT_FOUND',
         'RATE_LIMITED',
         'SEAT_LIMIT_REACHED',
+        'SERVICE_UNAVAILABLE',
         'UNAUTHENTICATED',
       ]),
     );

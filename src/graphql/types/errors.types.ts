@@ -19,8 +19,10 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   SEAT_LIMIT_REACHED: 'Enabling this member would exceed the org’s licensedSeats. Nothing was changed. REST: 409.',
   RATE_LIMITED:
     'Too many attempts (sign-ins for an email, MFA codes for a factor); `extensions.retryAfterSeconds` says when to try again. REST: 429 with Retry-After.',
+  SERVICE_UNAVAILABLE:
+    'The database (or this node of a cluster) cannot serve right now: down, not answering within the query timeout, out of connections, or not in the primary component. Nothing was decided from stale data; retry shortly, or on another instance. `extensions.requestId` finds the cause in the server log. HTTP 503 when the whole operation failed; REST: 503 with Retry-After.',
   INTERNAL_SERVER_ERROR:
-    'An unexpected failure, or the database is unavailable. The message is generic; `extensions.requestId` (also the X-Request-Id header) finds the cause in the server log. REST: 500, or 503 when unavailable.',
+    'An unexpected failure. The message is generic; `extensions.requestId` (also the X-Request-Id header) finds the cause in the server log. REST: 500.',
 };
 
 /** Codes of the automatic-persisted-query protocol (src/graphql/apollo.ts), outside our vocabulary. */

@@ -23,6 +23,7 @@ const LEAD: Record<string, string> = {
   CONFLICT: 'Conflict.',
   SEAT_LIMIT_REACHED: 'Seat limit reached: every licensed seat is in use. Free a seat (disable a user) or raise the limit.',
   RATE_LIMITED: 'Too many attempts.',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again shortly.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server.',
 };
 
@@ -44,6 +45,8 @@ export function describeError(error: unknown): ShownError {
       message = LEAD.UNAUTHENTICATED;
     } else if (code === 'RATE_LIMITED' && ext.retryAfterSeconds) {
       message = `${e.message} Try again in ${Math.ceil(ext.retryAfterSeconds / 60)} minute(s).`;
+    } else if (code === 'SERVICE_UNAVAILABLE') {
+      message = LEAD.SERVICE_UNAVAILABLE;
     } else if (code === 'INTERNAL_SERVER_ERROR') {
       message = `${LEAD.INTERNAL_SERVER_ERROR} ${e.message}`;
     } else {
