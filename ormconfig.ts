@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig, DatabaseConfig } from './src/config/config';
 import { ClusterMonitor, attachClusterMonitor, probeServer } from './src/db/cluster';
 import { guardPool } from './src/db/pool-guard';
+import { configureTransactionRetries } from './src/db/transaction';
 import { ENTITIES } from './src/entities';
 import { isExactTimeColumn } from './src/entities/exact-time';
 import { Instant, instantFromDb, instantToDb } from './src/db/instant';
@@ -28,6 +29,8 @@ export interface DataSourceTuning {
   acquireTimeoutMs?: number;
   /** MySQL: callers that may wait for a pool connection at once; beyond it, refused at once (mysql2 queueLimit). */
   queueLimit?: number;
+  /** Runs of a transaction aborted by a deadlock or certification failure after the first (src/db/transaction.ts). Default 4. */
+  txRetries?: number;
   /** Galera: every pool connection reads causally (wsrep_sync_wait = 1; src/db/cluster.ts). Default true. */
   causalReads?: boolean;
   /** Galera: how often the node's primary-component state is checked (ms; 0 = never). Default 1000. */
@@ -154,6 +157,9 @@ export async function openDataSource(db: DatabaseConfig, tuning: DataSourceTunin
     const ds = createDataSource(db, tuning);
     await ds.initialize();
     hydrateExactTimes(ds);
+    if (tuning.txRetries !== undefined) {
+      configureTransactionRetries(ds, tuning.txRetries);
+    }
     return ds;
   }
   // MariaDB and MySQL share the mysql2 driver, but TypeORM must know which one it talks to:
@@ -173,6 +179,9 @@ export async function openDataSource(db: DatabaseConfig, tuning: DataSourceTunin
     nodeReady: () => monitor.state.ready,
   });
   monitor.start(tuning.clusterCheckIntervalMs ?? 1000);
+  if (tuning.txRetries !== undefined) {
+    configureTransactionRetries(ds, tuning.txRetries);
+  }
   const destroy = ds.destroy.bind(ds);
   ds.destroy = async () => {
     await monitor.stop();
@@ -188,6 +197,7 @@ export function serverDataSourceTuning(config: AppConfig): DataSourceTuning {
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
     queueLimit: config.dbQueueLimit,
     causalReads: config.dbCausalReads,
+    txRetries: config.dbTxRetries,
     clusterCheckIntervalMs: config.dbClusterCheckIntervalMs,
   };
 }

@@ -44,4 +44,35 @@ describe('configuration', () => {
       /DB_QUERY_TIMEOUT_MS[\s\S]*SHUTDOWN_GRACE_MS/,
     );
   });
+
+  it('reads the database resilience settings (pool deadline, queue, retries, causal reads, cluster check) with their defaults', () => {
+    const d = loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY, DB_QUERY_TIMEOUT_MS: '3000' });
+    expect([d.dbAcquireTimeoutMs, d.dbQueueLimit, d.dbTxRetries, d.dbCausalReads, d.dbClusterCheckIntervalMs]).toEqual([
+      3000,
+      100,
+      4,
+      true,
+      1000,
+    ]);
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      MFA_ENCRYPTION_KEY: KEY,
+      DB_ACQUIRE_TIMEOUT_MS: '500',
+      DB_QUEUE_LIMIT: '7',
+      DB_TX_RETRIES: '0',
+      DB_CAUSAL_READS: 'off',
+      DB_CLUSTER_CHECK_INTERVAL_MS: '0',
+    });
+    expect([c.dbAcquireTimeoutMs, c.dbQueueLimit, c.dbTxRetries, c.dbCausalReads, c.dbClusterCheckIntervalMs]).toEqual([
+      500,
+      7,
+      0,
+      false,
+      0,
+    ]);
+    expect(loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY, DB_CAUSAL_READS: 'on' }).dbCausalReads).toBe(true);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'test', MFA_ENCRYPTION_KEY: KEY, DB_TX_RETRIES: '-1', DB_QUEUE_LIMIT: '0', DB_CAUSAL_READS: 'maybe' }),
+    ).toThrow(/DB_QUEUE_LIMIT[\s\S]*DB_TX_RETRIES[\s\S]*DB_CAUSAL_READS/);
+  });
 });
