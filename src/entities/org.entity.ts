@@ -42,6 +42,10 @@ export class Org {
   @Column({ type: 'int', default: 0 })
   invitedCount: number;
 
+  /** Bumped by claimRow (src/db/locks.ts): the write that serialises this row's writers, on one server and on Galera. */
+  @Column({ type: 'int', default: 0 })
+  claimCount: number;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;

@@ -16,6 +16,10 @@ export class UserGroup {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
+  /** Bumped by claimRow (src/db/locks.ts): the write that serialises this row's writers, on one server and on Galera. */
+  @Column({ type: 'int', default: 0 })
+  claimCount: number;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;

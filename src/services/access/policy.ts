@@ -255,7 +255,9 @@ export async function authorizeMemberRef(s: SessionContext, audit: AuditService,
  * fails unless it is still an active admin. Used where rule 5 (an org keeps at least one active
  * admin) must hold under concurrency: when the caller removes someone else, the caller remains,
  * and two admins removing each other at once serialise on these row locks (one then finds
- * itself gone). The UPDATE writes nothing; rawExecute counts matched rows on both engines.
+ * itself gone). The UPDATE writes nothing; rawExecute counts matched rows on both engines. A
+ * write that changes nothing is not replicated, so on Galera it serialises nothing: callers claim
+ * the org row first (claimRow, src/db/locks.ts), which is a real write and conflicts across nodes.
  */
 export async function lockCallerAsActiveAdmin(tx: RequestContext, callerMembershipId: number): Promise<void> {
   const matched = await rawExecute(

@@ -6,7 +6,7 @@ import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import { withTransaction } from '../../db/transaction';
 import { rawExecute } from '../../db/raw';
 import { isUniqueViolation } from '../../db/errors';
-import { lockRow } from '../../db/locks';
+import { claimRow } from '../../db/locks';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
 import { Op, authorize, authorizeMemberRef, lockCallerAsActiveAdmin } from '../access/policy';
 import { emailKeyOf, insertMembership, writeMemberKeys } from '../members/member-keys';
@@ -228,7 +228,7 @@ export class UserAdminService {
     await withTransaction(s, async (tx) => {
       // Org row first, then memberships: the lock order of every writer of counters and admins
       // (MembershipService), so this cannot deadlock with a concurrent membership update.
-      await lockRow(tx.manager, 'orgs', sessionOrgId(s));
+      await claimRow(tx.manager, 'orgs', sessionOrgId(s));
       await lockCallerAsActiveAdmin(tx, s.principal.membershipId);
       const now = new Date();
       // Conditional on the counted state we read: a concurrent (de)activation or acceptance makes

@@ -3,7 +3,7 @@ import type { RequestContext, SessionContext } from '../../context';
 import { Membership, type Org, User } from '../../entities';
 import { BadUserInputError, ConflictError, ForbiddenError, StaleVersionError } from '../../errors';
 import { withTransaction } from '../../db/transaction';
-import { lockRow, supportsRowLocks } from '../../db/locks';
+import { claimRow, supportsRowLocks } from '../../db/locks';
 import { rawExecute, rawQuery, toDate } from '../../db/raw';
 import { epochMicros, instantFromDb, nowInstant } from '../../db/instant';
 import { touchRoleFeeds } from '../roles/role-feed-stamps';
@@ -117,7 +117,7 @@ export class MembershipService {
     if (touchesOrg) {
       // Org row first, then the membership row: one lock order for every writer that can change
       // counters or admins, so two admins demoting each other are serialised, not interleaved.
-      await lockRow(tx.manager, 'orgs', orgId);
+      await claimRow(tx.manager, 'orgs', orgId);
     }
     const { user, membership } = await loadMember(tx, ref);
     // A locking read is a current read on MySQL (not the transaction's snapshot): the values we

@@ -2,7 +2,7 @@ import type { RequestContext, SessionContext } from '../../context';
 import { Role, UserGroup, UserGroupMember } from '../../entities';
 import { ConflictError, NotFoundError, assertThat } from '../../errors';
 import { rawExecute, rawQuery } from '../../db/raw';
-import { lockRow } from '../../db/locks';
+import { claimRow } from '../../db/locks';
 import { withTransaction } from '../../db/transaction';
 import { nowInstant } from '../../db/instant';
 import type { AuditService } from '../audit/audit.service';
@@ -176,7 +176,7 @@ export class RoleService {
    * of another org is NOT_FOUND, the same as a missing one.
    */
   private async lock(tx: RequestContext, table: 'roles' | 'user_groups', id: number, what: string): Promise<Named> {
-    await lockRow(tx.manager, table, id);
+    await claimRow(tx.manager, table, id);
     const [row] = await rawQuery<{ name: string }>(tx.manager, `SELECT name FROM ${table} WHERE id = :id AND orgId = :orgId`, {
       id,
       orgId: sessionOrgId(tx as SessionContext),
