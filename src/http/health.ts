@@ -10,7 +10,10 @@ async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
     timer = setTimeout(() => reject(new Error(`database ping timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([ds.query('SELECT 1'), timeout]);
+    // A table, not `SELECT 1`: a Galera node that refuses application queries (not primary,
+    // wsrep_reject_queries) still answers a query without tables. On Galera the read is causal,
+    // so a node too far behind the cluster to catch up within the timeout is not ready either.
+    await Promise.race([ds.query('SELECT 1 FROM migrations LIMIT 1'), timeout]);
   } finally {
     clearTimeout(timer);
   }

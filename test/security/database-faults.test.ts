@@ -1,9 +1,23 @@
+import { existsSync } from 'node:fs';
 import { openDataSource } from '../../ormconfig';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../support/mariadb';
+import { freePort } from '../support/ports';
 import { asMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
 
 const ME = '{ me { user { id } } }';
+
+/** Polls cond until it holds; returns how long that took (ms). */
+async function waitFor(what: string, cond: () => Promise<boolean>, ms = 15_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (await cond().catch(() => false)) {
+      return Date.now() - started;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 /**
  * Database faults (ASVS V16 / fail securely; OWASP API8). A server that goes away or freezes
@@ -73,17 +87,6 @@ if (testDbKind() === 'mysql') {
       const value = await fn();
       return { value, ms: Date.now() - started };
     };
-
-    async function waitFor(what: string, cond: () => Promise<boolean>, ms = 15_000): Promise<number> {
-      const started = Date.now();
-      while (Date.now() - started < ms) {
-        if (await cond().catch(() => false)) {
-          return Date.now() - started;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    }
 
     it('database stopped: requests fail fast and closed with 503, /ready is 503 within 2 s; it recovers by itself when the database is back', async () => {
       expect((await member.gql(ME)).data?.me.user.id).toBe(String(member.user.id));
@@ -191,5 +194,136 @@ if (testDbKind() === 'mysql') {
       // Writes work again too (the pool replaced the connections the timeouts destroyed).
       expect((await member.gql('mutation { signOut }')).data).toEqual({ signOut: true });
     }, 60_000);
+  });
+}
+
+/** The Galera provider (Debian package galera-4, which mariadb-server brings; .ci/run installs it). */
+const GALERA = '/usr/lib/galera/libgalera_smm.so';
+
+if (testDbKind() === 'mysql') {
+  /**
+   * One node of a Galera cluster (a cluster of one, bootstrapped): what the database layer does on
+   * a Galera node, on this one server — probe, causal reads, the node-state monitor, error 1047.
+   * The three-node behaviour (certification conflicts, a node lost, a partition) is npm run test:galera.
+   */
+  describe('a Galera node (one-node cluster)', () => {
+    const TIMEOUT_MS = 1500;
+    const CHECK_MS = 200;
+    let db: ThrowawayMariaDb;
+    let root: Connection;
+    let app: TestApp;
+    let member: Principal;
+
+    beforeAll(async () => {
+      if (!existsSync(GALERA)) {
+        throw new Error(`${GALERA} not found: apt-get install galera-4 (.ci/run does)`);
+      }
+      db = await startThrowawayMariaDb({
+        bufferPoolMb: 32,
+        extraArgs: [
+          '--wsrep-on=ON',
+          `--wsrep-provider=${GALERA}`,
+          '--wsrep-cluster-address=gcomm://',
+          `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${await freePort()}`,
+          '--wsrep-node-address=127.0.0.1',
+          '--wsrep-cluster-name=gatehouse-faults',
+          '--binlog-format=ROW',
+          '--innodb-autoinc-lock-mode=2',
+        ],
+      });
+      root = await createConnection(db.url);
+      for (const name of ['gh_galera1', 'gh_galera1_off']) {
+        await root.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      }
+      app = await startTestApp({
+        env: {
+          DATABASE_URL: db.urlFor('gh_galera1'),
+          DB_QUERY_TIMEOUT_MS: String(TIMEOUT_MS),
+          DB_CLUSTER_CHECK_INTERVAL_MS: String(CHECK_MS),
+        },
+      });
+      member = await asMember(app, await createOrg(app));
+    }, 90_000);
+    afterAll(async () => {
+      await root?.end();
+      await app?.stop().catch(() => undefined);
+      await db?.stop();
+    }, 30_000);
+
+    const syncWaits = async (a: TestApp): Promise<string[]> => {
+      // Several at once, so several pool connections answer.
+      const rows = await Promise.all(
+        Array.from({ length: 4 }, () => a.ds.query("SHOW SESSION VARIABLES LIKE 'wsrep_sync_wait'") as Promise<Array<{ Value: string }>>),
+      );
+      return rows.map((r) => r[0].Value);
+    };
+
+    async function expectRefused(): Promise<void> {
+      const started = Date.now();
+      const [gql, rest, signIn, ready] = await Promise.all([
+        member.gql(ME),
+        member.http('GET', '/user/users/me'),
+        app.gql('mutation { signIn(orgSlug: "x", email: "a@example.test", password: "whatever-password") { token } }'),
+        app.http('GET', '/ready'),
+      ]);
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect([gql.status, errorCode(gql)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect([rest.status, rest.body.error]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect([signIn.status, errorCode(signIn)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify([gql.body, rest.body, signIn.body])).not.toMatch(/WSREP|mysql|mariadb|SELECT/i);
+    }
+
+    const works = async (): Promise<boolean> =>
+      (await member.gql(ME)).data?.me.user.id === String(member.user.id) && (await app.http('GET', '/ready')).status === 200;
+
+    it('is detected at start-up: every pool connection reads causally, and /ready shows the node state', async () => {
+      const ready = await app.http('GET', '/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.db.cluster).toMatchObject({
+        galera: true,
+        causalReads: true,
+        ready: true,
+        status: { wsrep_ready: 'ON', wsrep_cluster_status: 'Primary', wsrep_local_state_comment: 'Synced' },
+      });
+      expect(await syncWaits(app)).toEqual(['1', '1', '1', '1']);
+    });
+
+    it('DB_CAUSAL_READS=off leaves the reads as the server has them', async () => {
+      const off = await startTestApp({ env: { DATABASE_URL: db.urlFor('gh_galera1_off'), DB_CAUSAL_READS: 'off' } });
+      try {
+        expect(await syncWaits(off)).toEqual(['0', '0', '0', '0']);
+        expect((await off.http('GET', '/ready')).body.db.cluster).toMatchObject({ galera: true, causalReads: false });
+      } finally {
+        await off.stop();
+      }
+    });
+
+    it('a node that is not synced refuses every request at once (503) and /ready says why; it serves again by itself when synced', async () => {
+      await root.query('SET GLOBAL wsrep_desync = ON');
+      try {
+        const noticed = await waitFor('/ready 503', async () => (await app.http('GET', '/ready')).status === 503, 5000);
+        expect(noticed).toBeLessThan(CHECK_MS + 1500);
+        expect((await app.http('GET', '/ready')).body).toMatchObject({
+          status: 'database node not ready',
+          db: { cluster: { ready: false, reason: expect.stringMatching(/not synced/) } },
+        });
+        await expectRefused();
+      } finally {
+        await root.query('SET GLOBAL wsrep_desync = OFF');
+      }
+      expect(await waitFor('service again', works, 5000)).toBeLessThan(CHECK_MS + 1500);
+    });
+
+    it('a node that refuses queries (error 1047, as outside the primary component): 503 on both doors, never a wrong answer', async () => {
+      await root.query("SET GLOBAL wsrep_reject_queries = 'ALL'");
+      try {
+        await expectRefused();
+        expect(app.logs.some((l) => /WSREP has not yet prepared node/.test(l))).toBe(true);
+      } finally {
+        await root.query("SET GLOBAL wsrep_reject_queries = 'NONE'");
+      }
+      await waitFor('service again', works, 5000);
+    });
   });
 }
