@@ -1,9 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
-import { createConnection } from 'mysql2/promise';
 import { hashPassword } from '../security/password';
 import { memberKeys } from '../services/members/member-keys';
 import { assertIndexesAsDeclared, dropDeclaredIndexes, rebuildDeclaredIndexes } from './bulk-indexes';
+import { Batch, Lane, maxId, openBulkConnections } from './bulk-load';
+import { BIG_ORG_DOMAIN, FIRST, GROUPS, LAST, ROLES, literals, rng } from './seed-data';
 
 export interface SeedOptions {
   orgs: number;
@@ -33,204 +34,6 @@ export const SEED_PASSWORD = 'bench-password-2026';
 /** The tables a seed fills whose secondary indexes are dropped during the load and rebuilt after it. */
 const INDEXED_TABLES = ['memberships', 'users', 'user_group_members', 'mfa_factors', 'role_assignments'];
 
-// Ordered from common to rare: picks are skewed towards the front (see skewed()), so a prefix such
-// as "smi" matches many members and "kow" few — the search benchmark needs both.
-const FIRST = `James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica
-  Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Margaret Donald Ashley Steven Kimberly
-  Andrew Emily Paul Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca
-  Jason Laura Edward Helen Jeffrey Sharon Ryan Cynthia Jacob Kathleen Gary Amy Nicholas Shirley Eric Angela Jonathan Anna Stephen
-  Ruth Larry Brenda Justin Pamela Scott Nicole Brandon Katherine Benjamin Samantha Samuel Christine Valentina Mateo Sofia Lucas
-  Chloe Noah Zoe Liam Aiko Ravi Priya Wei Olga Ingrid Kwame Amara Yusuf Leila Hiro Mei Fatima Omar Ines Joao Bjorn Astrid Dmitri
-  Svetlana Chidi Ngozi Tariq Anjali Kenji Yuki Mateus Camila Diego Lucia Thiago Isabela Pieter Saskia Niamh Siobhan Eamon Zeynep`.split(
-  /\s+/,
-);
-const LAST = `Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas
-  Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright
-  Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner
-  Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey
-  Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez
-  Castillo Sanders Patel Myers Long Ross Foster Jimenez Okafor Kowalski Novak Yamamoto Tanaka Singh Khan Muller Schmidt Rossi
-  Dubois Silva Santos Ivanov Larsen Jensen O'Brien Nakamura Haddad Mensah Okonkwo Lindqvist Virtanen Horvath Papadopoulos Kaya
-  Dlamini Abubakar Fitzgerald Vasquez Zhang Wang Chen Liu Huang Zhao Sato Suzuki Takahashi Watanabe Ito Kobayashi Andersson
-  Johansson Nielsen Hansen Kovacs Novotny Petrov Sokolov Moreau Laurent Lefebvre Fontaine Esposito Romano Bianchi Ferrari`.split(/\s+/);
-const ROLES = ['Auditor', 'Risk Owner', 'Control Owner'];
-const GROUPS = ['Engineering', 'Finance', 'Sales', 'Operations'];
-const BIG_ORG_DOMAIN = 'bigcorp.example';
-
-/** Deterministic pseudo-random numbers so that two seeds of the same size are the same data set. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** SQL literal writers for both engines (values are generated here, never user input). */
-interface Literals {
-  str(s: string): string;
-  date(ms: number): string;
-  /** An exact-time column (ExactTimeColumn): six fraction digits on both engines. */
-  exact(ms: number): string;
-}
-
-function literals(sqlite: boolean): Literals {
-  // Formatting millions of dates with toISOString was a tenth of the load's CPU: cache the day part.
-  const pad2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-  const days = new Map<number, string>();
-  return {
-    // Both engines accept '' for a quote; MySQL also treats backslash as an escape.
-    str: (s) => `'${s.replace(/\\/g, sqlite ? '\\' : '\\\\').replace(/'/g, "''")}'`,
-    // TypeORM writes 'YYYY-MM-DD HH:MM:SS.SSS' on SQLite (text comparison must agree), whole seconds on MySQL DATETIME.
-    date: (ms) => {
-      const day = Math.floor(ms / 86400_000);
-      let prefix = days.get(day);
-      if (prefix === undefined) {
-        prefix = new Date(day * 86400_000).toISOString().slice(0, 10);
-        days.set(day, prefix);
-      }
-      const t = ms - day * 86400_000;
-      const sec = Math.floor(t / 1000);
-      const time = `${pad2[Math.floor(sec / 3600)]}:${pad2[Math.floor(sec / 60) % 60]}:${pad2[sec % 60]}`;
-      return sqlite ? `'${prefix} ${time}.${String(t % 1000).padStart(3, '0')}'` : `'${prefix} ${time}'`;
-    },
-    exact(ms) {
-      return `${this.date(ms).slice(0, 20)}.${String(ms % 1000).padStart(3, '0')}000'`;
-    },
-  };
-}
-
-/**
- * A connection that runs INSERT statements one after another while the caller builds the next
- * ones, committing every `commitEvery` statements. Errors surface at the next `settle`.
- */
-class Lane {
-  private queue: Promise<void> = Promise.resolve();
-  /** Completion of each queued statement, oldest first (they run in order). */
-  private pending: Array<Promise<void>> = [];
-  private sinceCommit = 0;
-  private error: unknown = null;
-
-  constructor(
-    private readonly exec: Exec,
-    private readonly commitEvery: number,
-  ) {}
-
-  push(sql: string): void {
-    const done = this.queue.then(async () => {
-      try {
-        if (this.error) {
-          return;
-        }
-        if (this.sinceCommit === 0) {
-          await this.exec('BEGIN');
-        }
-        await this.exec(sql);
-        if (++this.sinceCommit >= this.commitEvery) {
-          await this.exec('COMMIT');
-          this.sinceCommit = 0;
-        }
-      } catch (e) {
-        this.error ??= e;
-      } finally {
-        void this.pending.shift();
-      }
-    });
-    this.pending.push(done);
-    this.queue = done;
-  }
-
-  /** Waits until at most `max` statements are queued (back-pressure), then rethrows a failure. */
-  async settle(max = 0): Promise<void> {
-    while (this.pending.length > max) {
-      await this.pending[0];
-    }
-    if (this.error) {
-      throw this.error;
-    }
-  }
-
-  async finish(): Promise<void> {
-    await this.settle(0);
-    if (this.sinceCommit > 0) {
-      await this.exec('COMMIT');
-      this.sinceCommit = 0;
-    }
-  }
-}
-
-/** Collects VALUES tuples for one table and hands full statements to a lane. */
-class Batch {
-  private tuples: string[] = [];
-  count = 0;
-
-  constructor(
-    private readonly lane: Lane,
-    private readonly head: string,
-    private readonly size: number,
-  ) {}
-
-  add(tuple: string): void {
-    this.tuples.push(tuple);
-    this.count++;
-    if (this.tuples.length >= this.size) {
-      this.flush();
-    }
-  }
-
-  flush(): void {
-    if (this.tuples.length) {
-      this.lane.push(`${this.head} VALUES ${this.tuples.join(',')}`);
-      this.tuples = [];
-    }
-  }
-}
-
-/** Runs one SQL text (no parameters) on a bulk connection. */
-type Exec = (sql: string) => Promise<unknown>;
-
-/**
- * Connections for the load. MySQL: `n` dedicated mysql2 connections with unique and foreign-key
- * checks off and no client-side placeholder scan (the statements carry literals only; scanning
- * megabytes of SQL for `?` cost more than building it). SQLite: the DataSource's one connection
- * with `synchronous=OFF` and an in-memory journal until `close`, which restores both.
- */
-async function openBulkConnections(ds: DataSource, n: number): Promise<{ exec: Exec[]; close(): Promise<void> }> {
-  if (ds.options.type === 'better-sqlite3') {
-    const db = (ds.driver as unknown as { databaseConnection: { exec(sql: string): void } }).databaseConnection;
-    const [{ synchronous }] = (await ds.query('PRAGMA synchronous')) as Array<{ synchronous: number }>;
-    const [{ journal_mode: journal }] = (await ds.query('PRAGMA journal_mode')) as Array<{ journal_mode: string }>;
-    await ds.query('PRAGMA synchronous = OFF');
-    await ds.query('PRAGMA journal_mode = MEMORY');
-    return {
-      exec: [async (sql) => db.exec(sql)],
-      close: async () => {
-        await ds.query(`PRAGMA journal_mode = ${journal}`);
-        await ds.query(`PRAGMA synchronous = ${synchronous}`);
-      },
-    };
-  }
-  const o = ds.options as { host?: string; port?: number; username?: string; password?: string; database?: string };
-  const conns = await Promise.all(
-    Array.from({ length: n }, () =>
-      createConnection({
-        host: o.host,
-        port: o.port,
-        user: o.username,
-        password: o.password,
-        database: o.database,
-        charset: 'utf8mb4_unicode_ci',
-        timezone: 'Z',
-        queryFormat: (sql: string) => sql,
-      }),
-    ),
-  );
-  for (const c of conns) {
-    await c.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
-  }
-  return { exec: conns.map((c) => (sql: string) => c.query(sql)), close: async () => void (await Promise.all(conns.map((c) => c.end()))) };
-}
-
 /**
  * Recomputes the member counters of the seeded orgs from their memberships with one scan
  * (rebuildMemberCounters per org costs a PK lookup per member to test the exclusion flag).
@@ -253,11 +56,6 @@ async function rebuildSeededCounters(ds: DataSource, fromOrg: number, toOrg: num
       ]);
     }
   });
-}
-
-async function maxId(ds: DataSource, table: string): Promise<number> {
-  const rows = (await ds.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`)) as Array<{ m: number | string }>;
-  return Number(rows[0].m);
 }
 
 /**

@@ -71,7 +71,7 @@ export function createServices(config: AppConfig): Services {
     userAdmin: new UserAdminService(password, session, audit),
     memberLoader,
     memberDirectory,
-    memberExport: new MemberExportService(memberDirectory, memberLoader, audit),
+    memberExport: new MemberExportService(memberDirectory, audit),
     membership: new MembershipService(audit, session, notification),
     optOutExpiry,
     mfa: new MfaService(auth, session, audit, notification, new SecretBox(config.mfaEncryptionKey)),

@@ -380,17 +380,17 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     const expected = (await sql('SELECT userId FROM memberships WHERE orgId = :o ORDER BY createdAt DESC, userId DESC', { o: org.id })).map(
       (r) => Number(r.userId),
     );
-    expect(rows.map((r) => r.member.id)).toEqual(expected);
-    const p4 = rows.find((r) => r.member.id === people[4].user.id)!;
+    expect(rows.map((r) => r.userId)).toEqual(expected);
+    const p4 = rows.find((r) => r.userId === people[4].user.id)!;
     expect(p4.roles).toEqual(['Exporter', 'Sync']);
     expect(p4.groups).toEqual(['Export group']);
     expect(p4.mfaEnrolled).toBe(true);
-    expect(rows.find((r) => r.member.id === people[3].user.id)!.mfaEnrolled).toBe(false);
+    expect(rows.find((r) => r.userId === people[3].user.id)!.mfaEnrolled).toBe(false);
     const filtered: ExportRow[] = [];
     for await (const row of app.server.services.memberExport.iterateMembers(ctx, { filter: { roleId: role } })) {
       filtered.push(row);
     }
-    expect(filtered.map((r) => r.member.id)).toEqual([people[4].user.id]);
+    expect(filtered.map((r) => r.userId)).toEqual([people[4].user.id]);
     const denied = app.server.services.memberExport.iterateMembers(await ctxOf(member), {});
     await expect(denied.next()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -92,7 +92,7 @@ export const memberRoutes: RestRoute[] = [
     handle: async (services, ctx, req, res) => {
       const filters = memberFilters(queryParams(req, ['search', 'active', 'sort']));
       const date = new Date().toISOString().slice(0, 10);
-      await streamCsv(res, services.memberExport.exportMembers(ctx, filters), `users-${date}.csv`);
+      await streamCsv(res, services.memberExport.exportCsv(ctx, filters), `users-${date}.csv`);
       return undefined;
     },
   },

@@ -1,47 +1,71 @@
-import { stringify, type Stringifier } from 'csv-stringify';
 import { neutraliseCell } from '../../security/csv-cell';
-import type { ExportRow } from './member-export.service';
+import type { ExportRow } from './member-export-source';
 
 /**
  * The member export as CSV, for every way out (the REST download, the CLI's users:export): one
  * set of columns, one cell escaping. Never a secret: only these values leave the server.
+ *
+ * RFC 4180 (CRLF, quotes doubled, a field with , " or CRLF quoted), UTF-8 with a BOM so
+ * spreadsheets read it as UTF-8; every text cell neutralised against formula injection. The text
+ * is built here directly (the same bytes csv-stringify wrote, about ten times faster: issue 14).
  */
 const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => string]> = [
-  ['First Name', (r) => r.member.firstName],
-  ['Last Name', (r) => r.member.lastName],
-  ['Email', (r) => r.member.email ?? ''],
-  ['Status', (r) => (r.member.status === 'invited' ? 'Invited' : r.member.membership.isActive ? 'Active' : 'Inactive')],
-  ['Admin', (r) => yesNo(r.member.membership.isAdmin)],
-  ['All Data Access', (r) => yesNo(r.member.membership.allAccess)],
+  ['First Name', (r) => r.firstName],
+  ['Last Name', (r) => r.lastName],
+  ['Email', (r) => r.email],
+  ['Status', (r) => (r.status === 'invited' ? 'Invited' : r.isActive ? 'Active' : 'Inactive')],
+  ['Admin', (r) => yesNo(r.isAdmin)],
+  ['All Data Access', (r) => yesNo(r.allAccess)],
   ['MFA Enrolled', (r) => yesNo(r.mfaEnrolled)],
-  ['MFA Opt-Out', (r) => yesNo(r.member.membership.mfaOptOut)],
-  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.member.membership.mfaOptOutUntil)],
-  ['Last Login', (r) => isoOrEmpty(r.member.lastLoginAt)],
-  ['Roles', (r) => r.roles.join('; ')],
-  ['Groups', (r) => r.groups.join('; ')],
+  ['MFA Opt-Out', (r) => yesNo(r.mfaOptOut)],
+  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.mfaOptOutUntil)],
+  ['Last Login', (r) => isoOrEmpty(r.lastLoginAt)],
+  ['Roles', (r) => joinedNames(r.roles)],
+  ['Groups', (r) => joinedNames(r.groups)],
 ];
 
 const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
-// An Instant (exact column) prints its six fraction digits: keep the object, do not copy it.
-const isoOrEmpty = (d: Date | null): string => (d ? (d instanceof Date ? d : new Date(d)).toISOString() : '');
+// An Instant (exact column) prints its six fraction digits.
+const isoOrEmpty = (d: Date | null): string => (d ? d.toISOString() : '');
 
-/** The rows as CSV records: every cell is text, neutralised against formula injection. */
-export async function* csvRecords(rows: AsyncIterable<ExportRow>): AsyncGenerator<string[]> {
-  for await (const r of rows) {
-    yield CSV_COLUMNS.map(([, value]) => neutraliseCell(value(r)));
+/** Members share their role/group arrays (member-export-source.ts): each list is joined once. */
+const joined = new WeakMap<readonly string[], string>();
+function joinedNames(names: readonly string[]): string {
+  let s = joined.get(names);
+  if (s === undefined) {
+    s = names.join('; ');
+    joined.set(names, s);
   }
+  return s;
 }
 
 /**
- * RFC 4180 CSV of csvRecords (CRLF, quotes doubled, fields with , " CR LF quoted; UTF-8 with a
- * BOM so spreadsheets read it as UTF-8), with the header row.
+ * csv-stringify's rule with a CRLF record delimiter, kept byte for byte: a comma, a quote or a
+ * CRLF pair quotes the field; a lone LF or CR does not (the fixtures hold such a name).
  */
-export function csvStringifier(): Stringifier {
-  return stringify({
-    header: true,
-    columns: CSV_COLUMNS.map(([h]) => h),
-    record_delimiter: 'windows',
-    bom: true,
-    quoted_string: false,
-  });
+const NEEDS_QUOTES = /[",]|\r\n/;
+const QUOTE = /"/g;
+
+/** One cell: neutralised, then quoted when it holds a comma, a quote or CRLF. */
+function cell(value: string): string {
+  const v = neutraliseCell(value);
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(QUOTE, '""')}"` : v;
+}
+
+/** The BOM and the header line. */
+export function csvHeader(): string {
+  return '\uFEFF' + CSV_COLUMNS.map(([h]) => cell(h)).join(',') + '\r\n';
+}
+
+/** The rows as CSV lines (each ending CRLF). */
+export function csvLines(rows: readonly ExportRow[]): string {
+  let out = '';
+  for (const r of rows) {
+    let line = '';
+    for (let i = 0; i < CSV_COLUMNS.length; i++) {
+      line += (i ? ',' : '') + cell(CSV_COLUMNS[i][1](r));
+    }
+    out += line + '\r\n';
+  }
+  return out;
 }

@@ -4,17 +4,16 @@ import { rawQuery } from '../../db/raw';
 import { dialectOf } from '../../db/dialect';
 import type { AuditService } from '../audit/audit.service';
 import { Op, authorize } from '../access/policy';
-import { sessionOrgId } from '../common/tenancy';
 import { parseLegacySort } from './legacy-sort';
 import type { ListMembersArgs, MemberDirectoryService } from './member-directory.service';
-import type { MemberLoaderService } from './member-loader.service';
-import { memberPageSql, seekOf, type Seek } from './member-query';
-import { groupsByUser, membershipFromRow, mfaEnrolledUsers, rolesByUser } from './member-rows';
-import { memberView, type MemberView } from './member-view';
+import { csvHeader, csvLines } from './member-csv';
+import { exportRowBatches, type ExportRow } from './member-export-source';
 
 const MEMBER_EXPORT_ACTION = 'users.export';
-/** Rows read per keyset batch of the export. */
-const EXPORT_BATCH = 1000;
+/** Rows per batch of the export (one keyset statement on SQLite; a slice of the one stream on MySQL). */
+const EXPORT_BATCH = 500;
+/** The CSV is handed out in chunks of at least this many characters (about 64 KB): one socket write each. */
+const CHUNK_CHARS = 64 * 1024;
 
 /**
  * The CLI operator acting on one org: admin rights in it, no user, no session (sessionId 0 is no
@@ -33,6 +32,14 @@ function operatorPrincipal(orgId: number): Principal {
   };
 }
 
+export type { ExportRow } from './member-export-source';
+
+/** A piece of the CSV export: its text and how many member rows it holds. */
+export interface CsvChunk {
+  text: string;
+  rows: number;
+}
+
 /** The filters of the legacy page, which the export shares. */
 export interface MemberExportFilters {
   search?: string | null;
@@ -42,29 +49,21 @@ export interface MemberExportFilters {
   sort?: string | null;
 }
 
-/** One exported member (as the org sees them) with role and group names and MFA status. */
-export interface ExportRow {
-  member: MemberView;
-  roles: string[];
-  groups: string[];
-  mfaEnrolled: boolean;
-}
-
 /**
- * The member export (CSV): every member matching the filters, read in keyset batches (constant
- * memory), admin only (docs/product.md rule 2). The export is itself audited, with the number of
- * rows handed out, once the caller stops reading (also when the download is cut off half-way:
- * those rows have left).
+ * The member export (CSV): every member matching the filters, streamed (one statement on MySQL,
+ * keyset batches on SQLite: member-export-source.ts), admin only (docs/product.md rule 2). The
+ * export is itself audited, with the number of rows handed out, once the caller stops reading
+ * (also when the download is cut off half-way: those rows have left).
  */
 export class MemberExportService {
   constructor(
     private readonly memberDirectory: MemberDirectoryService,
-    private readonly memberLoader: MemberLoaderService,
     private readonly audit: AuditService,
   ) {}
 
-  async *exportMembers(ctx: RequestContext, filters: MemberExportFilters): AsyncGenerator<ExportRow> {
-    yield* this.audited(ctx, filters, {});
+  /** The export as CSV text in chunks of about CHUNK_CHARS (the first holds the BOM and header). */
+  exportCsv(ctx: RequestContext, filters: MemberExportFilters): AsyncGenerator<CsvChunk> {
+    return this.audited(ctx, filters, {});
   }
 
   /**
@@ -72,7 +71,7 @@ export class MemberExportService {
    * server's own database access, so no session and no admin check, only a system context (a
    * request with a principal is refused). Audited in that org like a download, with no actor.
    */
-  async *exportOrgMembersAsOperator(ctx: RequestContext, orgSlug: string, filters: MemberExportFilters): AsyncGenerator<ExportRow> {
+  async *exportOrgCsvAsOperator(ctx: RequestContext, orgSlug: string, filters: MemberExportFilters): AsyncGenerator<CsvChunk> {
     assertThat(ctx.principal === null, () => new ForbiddenError('The operator export runs without a session (CLI only).'));
     const [org] = await rawQuery<{ id: unknown }>(ctx.manager, 'SELECT id FROM orgs WHERE slug = :slug', {
       slug: orgSlug.trim().toLowerCase(),
@@ -82,26 +81,36 @@ export class MemberExportService {
     yield* this.audited(operator, filters, { actorUserId: null });
   }
 
-  private async *audited(ctx: RequestContext, filters: MemberExportFilters, actor: { actorUserId?: null }): AsyncGenerator<ExportRow> {
-    const rows = this.iterateMembers(ctx, {
+  private async *audited(ctx: RequestContext, filters: MemberExportFilters, actor: { actorUserId?: null }): AsyncGenerator<CsvChunk> {
+    const batches = this.iterateBatches(ctx, {
       search: filters.search ?? null,
       filter: filters.active == null ? null : { isActive: filters.active },
       orderBy: parseLegacySort(filters.sort),
     });
     // The first read runs the authorization and validation: a refusal is thrown before anything is audited as exported.
-    let next = await rows.next();
+    let next = await batches.next();
     let rowCount = 0;
     let complete = false;
     try {
+      let text = csvHeader();
+      let rows = 0;
       while (!next.done) {
-        rowCount++;
-        yield next.value;
-        next = await rows.next();
+        text += csvLines(next.value);
+        rows += next.value.length;
+        if (text.length >= CHUNK_CHARS) {
+          rowCount += rows;
+          yield { text, rows };
+          text = '';
+          rows = 0;
+        }
+        next = await batches.next();
       }
+      rowCount += rows;
+      yield { text, rows };
       complete = true;
     } finally {
       if (!complete) {
-        await rows.return(undefined);
+        await batches.return(undefined);
       }
       await this.audit.recordChange(ctx, {
         action: MEMBER_EXPORT_ACTION,
@@ -115,49 +124,28 @@ export class MemberExportService {
     }
   }
 
-  /**
-   * Every member matching the query, with role and group names and MFA status. Reads in keyset
-   * batches of EXPORT_BATCH rows (five statements per batch), so memory stays constant whatever
-   * the org's size.
-   */
+  /** Every member matching the query, one at a time (exportCsv reads them in batches). */
   async *iterateMembers(
     ctx: RequestContext,
     args: Omit<ListMembersArgs, 'first' | 'after'>,
     batchSize = EXPORT_BATCH,
   ): AsyncGenerator<ExportRow> {
+    for await (const batch of this.iterateBatches(ctx, args, batchSize)) {
+      yield* batch;
+    }
+  }
+
+  /**
+   * Every member matching the query, with role and group names and MFA status, in batches of
+   * `batchSize` rows; memory stays constant whatever the org's size (member-export-source.ts).
+   */
+  async *iterateBatches(
+    ctx: RequestContext,
+    args: Omit<ListMembersArgs, 'first' | 'after'>,
+    batchSize = EXPORT_BATCH,
+  ): AsyncGenerator<ExportRow[]> {
     const s = await authorize(ctx, this.audit, Op.MembersExport, { action: MEMBER_EXPORT_ACTION });
     const query = await this.memberDirectory.normalise(s, args);
-    const orgId = sessionOrgId(s);
-    let seek: Seek | null = null;
-    for (;;) {
-      const { sql, params } = memberPageSql(query, seek, batchSize, 0, dialectOf(s));
-      const rows = await rawQuery(s.manager, sql, params);
-      if (rows.length === 0) {
-        return;
-      }
-      const ids = rows.map((r) => Number(r.userId));
-      const [accounts, roles, groups, enrolled] = [
-        await this.memberLoader.accountsByIds(s.manager, ids),
-        await rolesByUser(s.manager, orgId, ids),
-        await groupsByUser(s.manager, orgId, ids),
-        await mfaEnrolledUsers(s.manager, orgId, ids),
-      ];
-      for (const r of rows) {
-        const id = Number(r.userId);
-        const account = accounts.get(id);
-        if (account) {
-          yield {
-            member: memberView(account, membershipFromRow(r)),
-            roles: (roles.get(id) ?? []).map((x) => x.name),
-            groups: (groups.get(id) ?? []).map((x) => x.name),
-            mfaEnrolled: enrolled.has(id),
-          };
-        }
-      }
-      if (rows.length < batchSize) {
-        return;
-      }
-      seek = seekOf(query.sort, rows[rows.length - 1]);
-    }
+    yield* exportRowBatches(s.manager, query, dialectOf(s), batchSize);
   }
 }

@@ -270,10 +270,21 @@ function orderBy(sort: MemberSort, alias: string, keyIsNull = false): string {
  * One page of membership rows in (sort key, userId) order after `seek`: `limit` rows starting
  * `offset` rows in (offset only for the bounded legacy page). limit/offset are validated integers.
  */
-export function memberPageSql(q: MemberQuery, seek: Seek | null, limit: number, offset: number, dialect: Dialect): Sql {
+export function memberPageSql(
+  q: MemberQuery,
+  seek: Seek | null,
+  limit: number,
+  offset: number,
+  dialect: Dialect,
+  /** The select list instead of every membership column (the CSV export's own; the sort key is always added). */
+  selectList?: string,
+): Sql {
   const params: Record<string, unknown> = {};
   const base = baseConditions(q, params);
-  const cols = MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ') + seekKeyColumn(dialect, SORT_COLUMN[q.sort.field]);
+  const sortColumn = SORT_COLUMN[q.sort.field];
+  const cols =
+    (selectList ? `${selectList}, m.${sortColumn}` : MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ')) +
+    seekKeyColumn(dialect, sortColumn);
   const branches: Array<{ from: string; where: string[]; keyIsNull: boolean }> = [];
   for (const s of searchBranches(q, dialect, params, true)) {
     for (const k of seekBranches(q.sort, seek, params)) {
