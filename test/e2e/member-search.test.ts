@@ -1,7 +1,7 @@
 import type { Org } from '../../src/entities';
 import { rawQuery } from '../../src/db/raw';
 import { backfillSearchPrefixes, searchPrefixRows } from '../../src/services/members/member-keys';
-import { likePrefix } from '../../src/services/members/member-query';
+import { likePrefix, memberPageSql, seekOf, type MemberQuery, type SearchPlan, type Seek } from '../../src/services/members/member-query';
 import {
   asAdmin,
   asMember,
@@ -259,6 +259,38 @@ describe(`member search index (${testDbKind()})`, () => {
     expect(list.length).toBeGreaterThan(80);
     await expectSameAsReference(list);
     await expectIndexMatchesKeys();
+  }, 300_000);
+
+  it('ordered by other than name, both plans (sort the index matches, or walk the order index) give the reference rows, page by page', async () => {
+    const list = (await terms()).filter((_, i) => i % 3 === 0);
+    const combos = FIELDS.filter((f) => f !== 'LAST_NAME').flatMap((field) =>
+      ['ASC', 'DESC'].flatMap((dir) => FILTERS.map((filter) => ({ field, dir, filter }))),
+    );
+    for (const [i, term] of list.entries()) {
+      const c = combos[i % combos.length];
+      const want = await reference(term, true, c.field, c.dir, c.filter);
+      const q: MemberQuery = {
+        orgId: org.id,
+        sort: { field: c.field, direction: c.dir as 'ASC' | 'DESC' },
+        filter: c.filter,
+        search: term.trim().toLowerCase(),
+        searchEmail: true,
+      };
+      for (const plan of ['index', 'walk'] as SearchPlan[]) {
+        const ids: string[] = [];
+        let seek: Seek | null = null;
+        for (let page = 0; page < 100; page++) {
+          const { sql: text, params } = memberPageSql(q, seek, 4, 0, mysql ? 'mysql' : 'sqlite', plan);
+          const rows = await sql(text, params);
+          ids.push(...rows.map((r) => String(r.userId)));
+          if (rows.length < 4) {
+            break;
+          }
+          seek = seekOf(q.sort, rows[rows.length - 1]);
+        }
+        expect({ term, plan, ...c, ids }).toEqual({ term, plan, ...c, ids: want });
+      }
+    }
   }, 300_000);
 
   it('the bulk backfill (seed, migration) builds the same index as the writers', async () => {

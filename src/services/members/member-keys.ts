@@ -87,7 +87,11 @@ async function insertSearchPrefixes(manager: EntityManager, m: KeyedMember): Pro
     return `(:orgId, ${emailOnlyFlag}, :p${i}, :nameKey, :userId)`;
   });
   const verb = dialectOf({ manager }) === 'mysql' ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO';
-  await rawExecute(manager, `${verb} member_search_prefixes (orgId, emailOnly, prefix, nameKey, userId) VALUES ${values.join(', ')}`, params);
+  await rawExecute(
+    manager,
+    `${verb} member_search_prefixes (orgId, emailOnly, prefix, nameKey, userId) VALUES ${values.join(', ')}`,
+    params,
+  );
 }
 
 /**

@@ -227,7 +227,54 @@ function searchFrom(dialect: Dialect): string {
   return `member_search_prefixes p ${join} ${tableWithIndex(dialect, 'memberships', 'm', COUNT_INDEX)}`;
 }
 
-function searchBranches(q: MemberQuery, dialect: Dialect, params: Record<string, unknown>, forOrder: boolean): SearchBranch[] {
+/**
+ * How a search ordered by anything but name reads its rows. `index`: the prefix's matches from the
+ * search index, sorted (cost: the matches). `walk`: the order's own index, each row tested against
+ * the term (cost: about limit × members / matches rows). The service picks by a bounded count of
+ * the matches (searchMatchesSql): below SEARCH_WALK_MATCHES, `index`; else `walk`. Either way the
+ * result is the same rows in the same order, so pages of one walk may mix them.
+ */
+export type SearchPlan = 'index' | 'walk';
+
+/** Prefix matches from which a search ordered by other than name walks the order's index instead of sorting its matches. */
+export const SEARCH_WALK_MATCHES = 2000;
+
+/**
+ * Counts up to `cap` of a search's matches per branch (a search's plan choice, bounded work): a
+ * stored-length term counts index entries only; a longer one also tests the joined rows (its
+ * stored prefix may be common while the term is rare).
+ */
+export function searchMatchesSql(q: MemberQuery, dialect: Dialect, cap: number): Sql {
+  const params: Record<string, unknown> = { orgId: q.orgId };
+  const lim = Math.trunc(cap);
+  const parts = searchBranches(q, dialect, params, false).map((b) =>
+    searchSeekPrefix(q.search ?? '').exact
+      ? `SELECT 1 AS x FROM member_search_prefixes p WHERE ${b.where[0]} LIMIT ${lim}`
+      : `SELECT 1 AS x FROM ${b.from} WHERE ${b.where.join(' AND ')} LIMIT ${lim}`,
+  );
+  return { sql: `SELECT COUNT(*) AS n FROM (${parts.map((x, i) => `SELECT * FROM (${x}) c${i}`).join(' UNION ALL ')}) c`, params };
+}
+
+function searchColumns(q: MemberQuery): string[] {
+  return ['nameKey', 'fullNameKey', ...(q.searchEmail ? ['emailKey'] : [])];
+}
+
+function searchBranches(
+  q: MemberQuery,
+  dialect: Dialect,
+  params: Record<string, unknown>,
+  forOrder: boolean,
+  plan: SearchPlan = 'index',
+): SearchBranch[] {
+  if (q.search && forOrder && plan === 'walk' && q.sort.field !== 'LAST_NAME') {
+    Object.assign(params, termParams(dialect, q.search));
+    const where = [
+      `(${searchColumns(q)
+        .map((c) => prefixPredicate(dialect, c))
+        .join(' OR ')})`,
+    ];
+    return [{ where, from: fromWithIndex(dialect, orderIndex(q)), orderAlias: 'm' }];
+  }
   if (!q.search) {
     // A COUNT names the org's (orgId, userId) index: with a filter on a flag that no index holds,
     // MariaDB otherwise scans the whole table for a tenant above ~20% of it (the benchmark's plan
@@ -239,7 +286,7 @@ function searchBranches(q: MemberQuery, dialect: Dialect, params: Record<string,
   if (!exact) {
     Object.assign(params, termParams(dialect, q.search));
   }
-  const names = ['nameKey', 'fullNameKey', ...(q.searchEmail ? ['emailKey'] : [])];
+  const names = searchColumns(q);
   const kinds: Array<{ emailOnly: 0 | 1; columns: string[] }> = [
     { emailOnly: 0, columns: names },
     ...(q.searchEmail ? [{ emailOnly: 1 as const, columns: ['emailKey'] }] : []),
@@ -298,13 +345,21 @@ function orderBy(sort: MemberSort, alias: string, keyIsNull = false): string {
 /**
  * One page of membership rows in (sort key, userId) order after `seek`: `limit` rows starting
  * `offset` rows in (offset only for the bounded legacy page). limit/offset are validated integers.
+ * `plan` only matters for a search ordered by other than name (SearchPlan).
  */
-export function memberPageSql(q: MemberQuery, seek: Seek | null, limit: number, offset: number, dialect: Dialect): Sql {
+export function memberPageSql(
+  q: MemberQuery,
+  seek: Seek | null,
+  limit: number,
+  offset: number,
+  dialect: Dialect,
+  plan: SearchPlan = 'index',
+): Sql {
   const params: Record<string, unknown> = {};
   const base = baseConditions(q, params);
   const cols = MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ') + seekKeyColumn(dialect, SORT_COLUMN[q.sort.field]);
   const branches: Array<{ from: string; where: string[]; keyIsNull: boolean; orderAlias: 'm' | 'p' }> = [];
-  for (const s of searchBranches(q, dialect, params, true)) {
+  for (const s of searchBranches(q, dialect, params, true, plan)) {
     for (const k of seekBranches(q.sort, seek, params, s.orderAlias)) {
       branches.push({ from: s.from, where: [...s.where, ...base, ...k.where], keyIsNull: k.keyIsNull, orderAlias: s.orderAlias });
     }
@@ -314,7 +369,10 @@ export function memberPageSql(q: MemberQuery, seek: Seek | null, limit: number, 
   if (branches.length === 1) {
     const tail = off > 0 ? ` LIMIT ${lim} OFFSET ${off}` : ` LIMIT ${lim}`;
     const b = branches[0];
-    return { sql: `SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, b.orderAlias, b.keyIsNull)}${tail}`, params };
+    return {
+      sql: `SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, b.orderAlias, b.keyIsNull)}${tail}`,
+      params,
+    };
   }
   // Each branch is index-ordered (or sorts only its own matches) and stops at offset + limit rows.
   const parts = branches.map(
