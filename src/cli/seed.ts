@@ -306,6 +306,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
   };
   const now = Date.now();
   const created = lit.date(now);
+  const firstMembershipId = ids.membership;
 
   const conns = await openBulkConnections(ds, sqlite ? 1 : 2);
   const rows: Record<string, number> = {};
@@ -467,7 +468,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
   }
   await assertIndexesAsDeclared(ds, INDEXED_TABLES);
   phase('indexes');
-  await backfillSearchPrefixes((sql) => ds.query(sql), sqlite ? 'sqlite' : 'mysql', ids.membership);
+  await backfillSearchPrefixes((sql) => ds.query(sql), sqlite ? 'sqlite' : 'mysql', firstMembershipId);
   phase('search index');
 
   await rebuildSeededCounters(ds, ids.org, ids.org + opts.orgs - 1);
