@@ -29,6 +29,14 @@ import {
 } from './member-query';
 import { membershipFromRow } from './member-rows';
 
+/**
+ * The orders a common-prefix search may walk (SearchPlan). Not EMAIL: addresses are mostly made of
+ * the names, so a name prefix's members sit together in email order and a walk from the other end
+ * read most of the org (55 ms at 20,000 members for "jam" by email DESC on SQLite, against 17 ms
+ * for sorting its 1,469 matches).
+ */
+const WALKED_ORDERS: ReadonlySet<MemberSortField> = new Set(['LAST_LOGIN_AT', 'CREATED_AT']);
+
 /** Filter as callers send it: ids may be GraphQL ID strings. */
 type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
   roleId?: string | number | null;
@@ -257,13 +265,13 @@ export class MemberDirectoryService {
   }
 
   /**
-   * The rows of one page. A search ordered by other than name first counts its prefix's matches
-   * in the search index, up to SEARCH_WALK_MATCHES (index-only): few are read and sorted, many
-   * mean the order's index is walked and each row tested (see SearchPlan in member-query.ts).
+   * The rows of one page. A search ordered by last sign-in or creation first counts its prefix's
+   * matches in the search index, up to SEARCH_WALK_MATCHES (index-only): few are read and sorted,
+   * many mean the order's index is walked and each row tested (see SearchPlan in member-query.ts).
    */
   private async pageRows(s: SessionContext, query: MemberQuery, seek: Seek | null, limit: number, offset: number) {
     let plan: SearchPlan = 'index';
-    if (query.search && query.sort.field !== 'LAST_NAME') {
+    if (query.search && WALKED_ORDERS.has(query.sort.field)) {
       const probe = searchMatchesSql(query, dialectOf(s), SEARCH_WALK_MATCHES);
       const [row] = await rawQuery<{ n: unknown }>(s.manager, probe.sql, probe.params);
       plan = Number(row?.n ?? 0) >= SEARCH_WALK_MATCHES ? 'walk' : 'index';

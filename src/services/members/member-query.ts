@@ -230,14 +230,15 @@ function searchFrom(dialect: Dialect): string {
 /**
  * How a search ordered by anything but name reads its rows. `index`: the prefix's matches from the
  * search index, sorted (cost: the matches). `walk`: the order's own index, each row tested against
- * the term (cost: about limit × members / matches rows). The service picks by a bounded count of
- * the matches (searchMatchesSql): below SEARCH_WALK_MATCHES, `index`; else `walk`. Either way the
- * result is the same rows in the same order, so pages of one walk may mix them.
+ * the term (cost: about limit × members / matches rows when the order is independent of the names;
+ * up to the whole org when it is not). The service walks only the last-sign-in and creation orders,
+ * and only when a bounded count of the matches (searchMatchesSql) reaches SEARCH_WALK_MATCHES.
+ * Either way the result is the same rows in the same order, so pages of one walk may mix them.
  */
 export type SearchPlan = 'index' | 'walk';
 
 /** Prefix matches from which a search ordered by other than name walks the order's index instead of sorting its matches. */
-export const SEARCH_WALK_MATCHES = 2000;
+export const SEARCH_WALK_MATCHES = 1000;
 
 /**
  * Counts up to `cap` of a search's matches per branch (a search's plan choice, bounded work): a
