@@ -36,7 +36,7 @@ const KEYWORDS = new Set([
 /** alias (or bare name) → table, for the checked tables a statement reads. */
 function checkedAliases(sql: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /\b(?:from|join)\s+[`"]?(users|memberships)[`"]?(?:\s+(?:as\s+)?[`"]?([a-z_]\w*)[`"]?)?/gi;
+  const re = /\b(?:from|join)\s+[`"]?(users|memberships|member_search_prefixes)[`"]?(?:\s+(?:as\s+)?[`"]?([a-z_]\w*)[`"]?)?/gi;
   for (const m of sql.matchAll(re)) {
     const table = m[1].toLowerCase();
     const alias = m[2] && !KEYWORDS.has(m[2].toLowerCase()) ? m[2] : table;
@@ -46,7 +46,7 @@ function checkedAliases(sql: string): Map<string, string> {
   return out;
 }
 
-/** SELECTs that read users or memberships (the statements whose plans matter). */
+/** SELECTs that read users, memberships or the search index (the statements whose plans matter). */
 function isCheckedSelect(sql: string): boolean {
   return /^\s*select\b/i.test(sql) && checkedAliases(sql).size > 0;
 }
@@ -56,10 +56,10 @@ function isCheckedSelect(sql: string): boolean {
  * index scan and no sort of an unbounded row set on users or memberships.
  *
  * MariaDB: `type` ALL or index on a checked table is a scan; `Using filesort` on a checked table
- * is allowed only after a `range` access (it then sorts one search prefix's matches, as the
- * search branches of the member list do by design). SQLite: `SCAN <checked alias>` is a scan; a
+ * is allowed only after a `range` access, or a `ref` on the search index's primary key (it then
+ * sorts one search prefix's matches: a search ordered by anything but name, or a COUNT's UNION). SQLite: `SCAN <checked alias>` is a scan; a
  * `USE TEMP B-TREE FOR ORDER BY` beside a SEARCH of a checked table is allowed only when that
- * search has a range (`>`/`<`) on an index.
+ * search has a range (`>`/`<`) on an index or is one prefix of the search index.
  */
 async function explainStatement(ds: DataSource, s: CapturedStatement): Promise<PlanVerdict> {
   const aliases = checkedAliases(s.sql);
@@ -83,10 +83,15 @@ async function explainStatement(ds: DataSource, s: CapturedStatement): Promise<P
       }
       if (/USE TEMP B-TREE FOR (?:RIGHT PART OF |LAST TERM OF )?ORDER BY/.test(r.detail)) {
         const siblings = rows.filter((x) => x.parent === r.parent && x !== r && tableOf(x.detail));
-        for (const sib of siblings) {
-          if (/[<>]/.test(sib.detail)) {
-            notes.push(`bounded sort of a range of ${tableOf(sib.detail)}: ${sib.detail}`);
-          } else {
+        // Bounded when the rows come from a range (`<`/`>`) or from one prefix of the search index
+        // (its matches only; the memberships joined to them are then primary-key lookups).
+        const bounded = siblings.find(
+          (x) => /[<>]/.test(x.detail) || /SEARCH p USING PRIMARY KEY \(orgId=\? AND emailOnly=\? AND prefix=\?/.test(x.detail),
+        );
+        if (bounded) {
+          notes.push(`bounded sort of a range of ${tableOf(bounded.detail)}: ${bounded.detail}`);
+        } else {
+          for (const sib of siblings) {
             problems.push(`sort of ${tableOf(sib.detail)} rows (${r.detail}) after ${sib.detail}`);
           }
         }
@@ -109,7 +114,8 @@ async function explainStatement(ds: DataSource, s: CapturedStatement): Promise<P
       problems.push(`full ${r.type === 'ALL' ? 'table' : 'index'} scan of ${t} (key ${String(r.key)}, ~${String(r.rows)} rows)`);
     }
     if (/Using filesort/.test(extra)) {
-      if (r.type === 'range') {
+      // A range, or one prefix of the search index (`ref` on its primary key: that prefix's matches only).
+      if (r.type === 'range' || (t === 'member_search_prefixes' && r.type === 'ref' && r.key === 'PRIMARY')) {
         notes.push(`bounded sort of a range of ${t} (key ${String(r.key)}, ~${String(r.rows)} rows)`);
       } else {
         problems.push(`filesort of ${t} after ${String(r.type)} on ${String(r.key)} (~${String(r.rows)} rows)`);

@@ -20,8 +20,11 @@ const TOTAL_QUERY = `query Total($search: String, $filter: UserFilter) { users(f
 const ORDER_QUERY = `query Ordered($field: UserOrderField!, $direction: SortDirection!, $after: String) {
   users(first: 50, after: $after, orderBy: { field: $field, direction: $direction }) { nodes { id } pageInfo { endCursor } }
 }`;
-/** Prefixes the plan check searches with: 1, 2 and 3 characters (common in the seed's names) and a rare one. */
-const PLAN_SEARCH_TERMS = ['m', 'ma', 'mar', 'kow'];
+/**
+ * Prefixes the plan check searches with: 1 to 4 characters (common in the seed's names; one range
+ * of the search index each), longer ones (a seek on the stored 4-character prefix, filtered), and a rare one.
+ */
+export const PLAN_SEARCH_TERMS = ['m', 'ma', 'mar', 'mart', 'marti', 'smith j', 'kow'];
 /** A selective prefix (few members match it): the seed's "Kowalski" is near the end of its skewed name list. */
 export const RARE_SEARCH_TERM = 'kow';
 
@@ -108,10 +111,30 @@ export function planRequests(deepCursor: string | null): CaptureRequest[] {
       })),
     ),
     { name: 'search page 2', query: PAGE_QUERY, variables: { first: 50, search: 'ma' }, secondPage: true },
+    ...searchPlanRequests(),
     { name: 'totalCount', query: TOTAL_QUERY },
     { name: 'totalCount search', query: TOTAL_QUERY, variables: { search: 'mar' } },
     { name: 'totalCount filter', query: TOTAL_QUERY, variables: { filter: { mfaOptOut: true } } },
     { name: 'userCounts', query: COUNTS_QUERY },
     { name: 'REST page', query: '', rest: '/user/users/page?page=1&size=50&sort=lastName' },
+  ];
+}
+
+/** Search with a filter and with each admin-only order (bounded by the prefix's matches; see member-query.ts). */
+function searchPlanRequests(): CaptureRequest[] {
+  const ordered = `query($search: String, $field: UserOrderField!, $direction: SortDirection!, $after: String) {
+  users(first: 50, after: $after, search: $search, orderBy: { field: $field, direction: $direction }) { nodes { id } pageInfo { endCursor } }
+}`;
+  return [
+    { name: 'search "ma" inactive', query: PAGE_QUERY, variables: { first: 50, search: 'ma', filter: { isActive: false } } },
+    { name: 'search "marti" page 2', query: PAGE_QUERY, variables: { first: 50, search: 'marti' }, secondPage: true },
+    // A rare prefix (its matches are sorted) and a common one (on a big org: the order's index is walked).
+    ...(['kow', 'm'] as const).flatMap((search) =>
+      (['EMAIL', 'LAST_LOGIN_AT', 'CREATED_AT'] as const).map((field) => ({
+        name: `search "${search}" by ${field}`,
+        query: ordered,
+        variables: { search, field, direction: 'DESC' },
+      })),
+    ),
   ];
 }

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { hashPassword } from '../security/password';
-import { memberKeys } from '../services/members/member-keys';
+import { backfillSearchPrefixes, memberKeys } from '../services/members/member-keys';
 import { assertIndexesAsDeclared, dropDeclaredIndexes, rebuildDeclaredIndexes } from './bulk-indexes';
 import { Batch, Lane, maxId, openBulkConnections } from './bulk-load';
 import { BIG_ORG_DOMAIN, FIRST, GROUPS, LAST, ROLES, literals, rng } from './seed-data';
@@ -20,7 +20,7 @@ export interface SeedOptions {
 
 export interface SeedReport {
   seconds: number;
-  /** Seconds per phase: prepare, load, indexes, counters, analyze. */
+  /** Seconds per phase: prepare, load, indexes, search index, counters, analyze. */
   phases: Record<string, number>;
   orgs: number;
   users: number;
@@ -104,6 +104,7 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
   };
   const now = Date.now();
   const created = lit.date(now);
+  const firstMembershipId = ids.membership;
 
   const conns = await openBulkConnections(ds, sqlite ? 1 : 2);
   const rows: Record<string, number> = {};
@@ -265,12 +266,14 @@ export async function seedBulk(ds: DataSource, opts: SeedOptions): Promise<SeedR
   }
   await assertIndexesAsDeclared(ds, INDEXED_TABLES);
   phase('indexes');
+  await backfillSearchPrefixes((sql) => ds.query(sql), sqlite ? 'sqlite' : 'mysql', firstMembershipId);
+  phase('search index');
 
   await rebuildSeededCounters(ds, ids.org, ids.org + opts.orgs - 1);
   // Half of the small orgs have a seat limit a little above their current seat count.
   await ds.query(`UPDATE orgs SET licensedSeats = seatCount + 25 WHERE id > ? AND id < ? AND id % 2 = 0`, [ids.org, ids.org + opts.orgs]);
   phase('counters');
-  await ds.query(sqlite ? 'ANALYZE' : `ANALYZE TABLE orgs, ${INDEXED_TABLES.join(', ')}`);
+  await ds.query(sqlite ? 'ANALYZE' : `ANALYZE TABLE orgs, member_search_prefixes, ${INDEXED_TABLES.join(', ')}`);
   phase('analyze');
 
   const seconds = (Date.now() - t0) / 1000;

@@ -1,5 +1,6 @@
 import { AuditEvent } from './audit-event.entity';
 import { Membership, type MembershipStatus } from './membership.entity';
+import { MemberSearchPrefix } from './member-search-prefix.entity';
 import { MfaFactor } from './mfa-factor.entity';
 import { NotificationOutbox } from './notification-outbox.entity';
 import { Org } from './org.entity';
@@ -17,6 +18,7 @@ export type { MembershipStatus };
 export {
   AuditEvent,
   Membership,
+  MemberSearchPrefix,
   MfaFactor,
   NotificationOutbox,
   Org,
@@ -35,6 +37,7 @@ export const ENTITIES = [
   Org,
   User,
   Membership,
+  MemberSearchPrefix,
   MfaFactor,
   RecoveryCode,
   Session,

@@ -2,7 +2,7 @@ import { signIn, startTestApp, testDbKind, type TestApp } from '../support/harne
 import { SEED_PASSWORD, seedBulk } from '../../src/cli/seed';
 import type { Org } from '../../src/entities';
 import { checkPlans, type CapturedStatement, type PlanVerdict } from '../../bench/plan-check';
-import { exerciseRequests, planRequests } from '../../bench/requests';
+import { PLAN_SEARCH_TERMS, exerciseRequests, planRequests } from '../../bench/requests';
 
 /**
  * The member list's statements on a seeded set (a big tenant of 2,000 among 10,000 users in 20 orgs, with
@@ -30,6 +30,7 @@ describe(`member list query plans (${testDbKind()})`, () => {
     });
     verdicts = await checkPlans(app.ds, Object.values(statements).flat());
   });
+  const ds = (): 'sqlite' | 'mysql' => testDbKind();
   afterAll(async () => {
     await app.stop();
   });
@@ -38,6 +39,20 @@ describe(`member list query plans (${testDbKind()})`, () => {
     expect(verdicts.length).toBeGreaterThanOrEqual(10);
     const problems = verdicts.flatMap((v) => v.problems.map((p) => `${p}\n    in: ${v.sql}\n    plan: ${v.plan.join(' | ')}`));
     expect(problems).toEqual([]);
+  });
+
+  it('searches by name at every prefix length through one ordered range of the search index: no sort at all', () => {
+    const searches = [...PLAN_SEARCH_TERMS.map((t) => `search "${t}"`), 'search email', 'search page 2', 'search "marti" page 2'];
+    const checked = searches.flatMap((name) => statements[name].filter((s) => /member_search_prefixes/.test(s.sql)));
+    expect(checked.length).toBeGreaterThanOrEqual(searches.length);
+    for (const s of checked) {
+      const v = verdicts.find((x) => x.sql === s.sql)!;
+      expect({ sql: s.sql, problems: v.problems, notes: v.notes }).toEqual({ sql: s.sql, problems: [], notes: [] });
+      // Each branch reads the index first, by its primary key (no scan of the org's memberships).
+      expect(v.plan.join(' | ')).toMatch(
+        ds() === 'sqlite' ? /SEARCH p USING PRIMARY KEY \(orgId=\? AND emailOnly=\? AND prefix=\?/ : /p type=ref key=PRIMARY/,
+      );
+    }
   });
 
   it('runs the same small number of statements for a page of 50 and of 200', () => {

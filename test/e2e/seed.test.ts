@@ -1,7 +1,7 @@
 import { signIn, startTestApp, testDbKind, type TestApp } from '../support/harness';
 import { SEED_PASSWORD, seedBulk, type SeedReport } from '../../src/cli/seed';
 import { assertIndexesAsDeclared } from '../../src/cli/bulk-indexes';
-import { memberKeys } from '../../src/services/members/member-keys';
+import { memberKeys, searchPrefixRows } from '../../src/services/members/member-keys';
 import { rebuildMemberCounters } from '../../src/services/memberships/member-counters';
 import type { Org } from '../../src/entities';
 
@@ -65,6 +65,27 @@ describe(`bulk seed (${testDbKind()})`, () => {
     });
     expect(wrong).toEqual([]);
     expect(rows.some((r) => r.lastName === "O'Brien")).toBe(true);
+    // The search index holds each membership's prefixes (member-keys.ts searchPrefixRows; the seed's names are ASCII).
+    const counts = new Map(
+      (
+        (await app.ds.query('SELECT orgId, userId, COUNT(*) AS n FROM member_search_prefixes GROUP BY orgId, userId')) as Array<
+          Record<string, number | string>
+        >
+      ).map((r) => [`${r.orgId}/${r.userId}`, Number(r.n)]),
+    );
+    const index = (await app.ds.query('SELECT orgId, userId, nameKey, fullNameKey, emailKey FROM memberships')) as Array<{
+      orgId: number;
+      userId: number;
+      nameKey: string;
+      fullNameKey: string;
+      emailKey: string;
+    }>;
+    const missing = index.filter((r) => {
+      const want = searchPrefixRows(r);
+      return counts.get(`${r.orgId}/${r.userId}`) !== want.names.length + want.emailOnly.length;
+    });
+    expect(index.length).toBe(first.rows.memberships);
+    expect(missing.slice(0, 3)).toEqual([]);
     // externalRef is each org's: unique within the org.
     expect(
       await count(

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Membership, User } from '../../src/entities';
-import { memberKeys } from '../../src/services/members/member-keys';
+import { backfillSearchPrefixes, memberKeys } from '../../src/services/members/member-keys';
 import { rebuildMemberCounters } from '../../src/services/memberships/member-counters';
 
 export interface BulkMember {
@@ -45,6 +45,8 @@ export async function insertMembers(ds: DataSource, orgId: number, members: Bulk
       ids.push(...users.map((u) => u.id));
     });
   }
+  // A bulk loader writes the rows itself, so it builds their search index as the seed does.
+  await backfillSearchPrefixes((sql) => ds.query(sql), ds.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql');
   await rebuildMemberCounters(ds.manager, orgId);
   return ids;
 }

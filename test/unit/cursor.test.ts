@@ -81,12 +81,27 @@ describe('member list SQL', () => {
     expect(sql).toContain(' UNION ');
   });
 
-  it('searches names only for members, and email too for admins, one index range per column', () => {
+  it('searches names only for members, and email too for admins, from the search index', () => {
     const member = memberPageSql({ ...q, search: 'ab' }, null, 51, 0, 'mysql');
-    expect(member.sql).not.toContain('emailKey LIKE');
-    expect(member.params.searchLike).toBe('ab%');
+    expect(member.sql).toContain('p.emailOnly = 0 AND p.prefix = :searchPrefix');
+    expect(member.sql).not.toContain('p.emailOnly = 1');
+    expect(member.sql).toContain('ORDER BY p.nameKey ASC, p.userId ASC');
+    expect(member.params.searchPrefix).toBe('ab');
     const admin = memberPageSql({ ...q, search: 'ab', searchEmail: true }, null, 51, 0, 'sqlite');
-    expect(admin.sql).toContain('m.emailKey >= :searchLo AND m.emailKey < :searchHi');
+    expect(admin.sql).toContain('p.emailOnly = 1 AND p.prefix = :searchPrefix');
     expect(admin.sql).not.toMatch(/LIKE '%/);
+  });
+
+  it('seeks a long term on its stored prefix and filters by the whole term (email only for admins)', () => {
+    const member = memberPageSql({ ...q, search: 'smith j' }, null, 51, 0, 'mysql');
+    expect(member.params.searchPrefix).toBe('smit');
+    expect(member.params.searchLike).toBe('smith j%');
+    expect(member.sql).toContain("m.fullNameKey LIKE :searchLike ESCAPE '!'");
+    expect(member.sql).not.toContain('emailKey LIKE');
+    // A first SEARCH_PREFIX_CHARS characters ending in a space seek the prefix without it.
+    expect(memberPageSql({ ...q, search: 'lee ann' }, null, 51, 0, 'mysql').params.searchPrefix).toBe('lee');
+    const admin = memberPageSql({ ...q, search: 'smith j', searchEmail: true }, null, 51, 0, 'sqlite');
+    expect(admin.sql).toContain('m.emailKey >= :searchLo AND m.emailKey < :searchHi');
+    expect(admin.params.searchHi).toBe('smith j\u{10FFFF}');
   });
 });

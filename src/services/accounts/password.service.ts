@@ -15,7 +15,7 @@ import type { SignInThrottleService } from '../auth/sign-in-throttle.service';
 import { refId, type MemberRef } from '../common/ids';
 import { loadCurrentOrg, loadMember } from '../common/tenancy';
 import { touchRoleFeeds } from '../roles/role-feed-stamps';
-import { emailKeyOf, writeMemberKeys } from '../members/member-keys';
+import { emailKeyOf, moveMembershipToAccount, writeMemberKeys } from '../members/member-keys';
 import { moveMemberCounters } from '../memberships/member-counters';
 import type { NotificationService, TokenMessage } from '../notifications/notification.service';
 
@@ -228,6 +228,7 @@ export class PasswordService {
           );
           assertThat(claimed === 1, () => new BadUserInputError(INVALID_TOKEN, 'token'));
         }
+        await moveMembershipToAccount(tx.manager, invited.id, accountId);
         const joined = await rawExecute(
           tx.manager,
           `UPDATE memberships SET status = :active, userId = :accountId, inviteEmail = NULL, updatedAt = :now

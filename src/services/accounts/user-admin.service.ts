@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { claimRow } from '../../db/locks';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
 import { Op, authorize, authorizeMemberRef, lockCallerAsActiveAdmin } from '../access/policy';
-import { emailKeyOf, insertMembership, writeMemberKeys } from '../members/member-keys';
+import { deleteMembershipKeys, emailKeyOf, insertMembership, writeMemberKeys } from '../members/member-keys';
 import { memberView, type MemberView } from '../members/member-view';
 import { moveMemberCounters } from '../memberships/member-counters';
 import { flagsOf } from '../memberships/membership-fields';
@@ -233,6 +233,7 @@ export class UserAdminService {
       const now = new Date();
       // Conditional on the counted state we read: a concurrent (de)activation or acceptance makes
       // this a CONFLICT instead of moving the counters from a stale state.
+      await deleteMembershipKeys(tx.manager, membership.id);
       const deleted = await rawExecute(
         tx.manager,
         'DELETE FROM memberships WHERE id = :id AND userId = :userId AND status = :status AND isActive = :isActive AND excludeFromMembershipCount = :excluded',

@@ -16,15 +16,26 @@ import {
   MEMBER_SORT_FIELDS,
   memberCountSql,
   memberPageSql,
+  SEARCH_WALK_MATCHES,
+  searchMatchesSql,
   seekOf,
   type MemberFilter,
   type MemberQuery,
   type MemberSort,
   type MemberSortField,
   type Seek,
+  type SearchPlan,
   type SortDirection,
 } from './member-query';
 import { membershipFromRow } from './member-rows';
+
+/**
+ * The orders a common-prefix search may walk (SearchPlan). Not EMAIL: addresses are mostly made of
+ * the names, so a name prefix's members sit together in email order and a walk from the other end
+ * read most of the org (55 ms at 20,000 members for "jam" by email DESC on SQLite, against 17 ms
+ * for sorting its 1,469 matches).
+ */
+const WALKED_ORDERS: ReadonlySet<MemberSortField> = new Set(['LAST_LOGIN_AT', 'CREATED_AT']);
 
 /** Filter as callers send it: ids may be GraphQL ID strings. */
 type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
@@ -105,8 +116,7 @@ export class MemberDirectoryService {
     const query = await this.normalise(s, args);
     const seek = args.after != null ? this.decodeSeek(query, args.after) : null;
 
-    const { sql, params } = memberPageSql(query, seek, first + 1, 0, dialectOf(s));
-    const rows = await rawQuery(s.manager, sql, params);
+    const rows = await this.pageRows(s, query, seek, first + 1, 0);
     const hasNextPage = rows.length > first;
     const pageRows = rows.slice(0, first);
     const accounts = await this.memberLoader.accountsByIds(
@@ -208,8 +218,7 @@ export class MemberDirectoryService {
       filter: args.active == null ? null : { isActive: args.active },
       orderBy: parseLegacySort(args.sort),
     });
-    const { sql, params } = memberPageSql(query, null, size, offset, dialectOf(s));
-    const rows = await rawQuery(s.manager, sql, params);
+    const rows = await this.pageRows(s, query, null, size, offset);
     const accounts = await this.memberLoader.accountsByIds(
       s.manager,
       rows.map((r) => Number(r.userId)),
@@ -253,6 +262,22 @@ export class MemberDirectoryService {
       await authorize(s, this.audit, Op.MembersFilter, { action: 'users.list' });
     }
     return { orgId: sessionOrgId(s), sort, filter, search, searchEmail: allows(s.principal, Op.MembersFilter) };
+  }
+
+  /**
+   * The rows of one page. A search ordered by last sign-in or creation first counts its prefix's
+   * matches in the search index, up to SEARCH_WALK_MATCHES (index-only): few are read and sorted,
+   * many mean the order's index is walked and each row tested (see SearchPlan in member-query.ts).
+   */
+  private async pageRows(s: SessionContext, query: MemberQuery, seek: Seek | null, limit: number, offset: number) {
+    let plan: SearchPlan = 'index';
+    if (query.search && WALKED_ORDERS.has(query.sort.field)) {
+      const probe = searchMatchesSql(query, dialectOf(s), SEARCH_WALK_MATCHES);
+      const [row] = await rawQuery<{ n: unknown }>(s.manager, probe.sql, probe.params);
+      plan = Number(row?.n ?? 0) >= SEARCH_WALK_MATCHES ? 'walk' : 'index';
+    }
+    const { sql, params } = memberPageSql(query, seek, limit, offset, dialectOf(s), plan);
+    return rawQuery(s.manager, sql, params);
   }
 
   /** What a cursor is bound to: every input that shapes the result set, and the caller's scope. */

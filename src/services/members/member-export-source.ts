@@ -163,7 +163,7 @@ export async function* exportRowBatches(
   }
   let seek: Seek | null = null;
   for (;;) {
-    const { sql, params } = memberPageSql(query, seek, batchSize, 0, dialect, EXPORT_COLUMNS);
+    const { sql, params } = memberPageSql(query, seek, batchSize, 0, dialect, 'index', EXPORT_COLUMNS);
     const rows = await rawQuery(manager, sql, params);
     const batch: ExportRow[] = [];
     for (const r of rows) {
@@ -183,7 +183,7 @@ export async function* exportRowBatches(
 }
 
 async function* streamed(manager: EntityManager, query: MemberQuery, lookups: OrgLookups, batchSize: number): AsyncGenerator<ExportRow[]> {
-  const { sql, params } = memberPageSql(query, null, ALL_ROWS, 0, 'mysql', EXPORT_COLUMNS);
+  const { sql, params } = memberPageSql(query, null, ALL_ROWS, 0, 'mysql', 'index', EXPORT_COLUMNS);
   const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
   // Its own connection for the whole stream (the pool's others keep serving requests).
   const own = !manager.queryRunner;

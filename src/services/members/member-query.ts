@@ -12,15 +12,21 @@
  * - NULL lastLoginAt ("never signed in") sorts lowest on both engines: first in ASC, last in
  *   DESC. A seek that crosses the NULL/non-NULL boundary is a UNION ALL of two index ranges.
  * - Search is a prefix match on nameKey ("last first"), fullNameKey ("first last") and, for
- *   admins, emailKey. OR across three columns defeats the order index on both engines, so each
- *   column is its own branch (an index range on (orgId, key)), each branch limited, merged by
- *   UNION and ordered once. MariaDB: `LIKE 'p%' ESCAPE '!'` (range scan under the column's
- *   collation); SQLite: `key >= :p AND key < :p || U+10FFFF` (BINARY-collated columns never
- *   get SQLite's LIKE optimisation). Either way `%`, `_`, `\` and quotes in the term are literal.
+ *   admins, emailKey, answered from the search index member_search_prefixes (member-keys.ts):
+ *   its primary key (orgId, emailOnly, prefix, nameKey, userId) holds each member once per
+ *   prefix of up to SEARCH_PREFIX_CHARS characters, so a term that long is one index range in
+ *   (nameKey, userId) order: ordered by name, a page reads its rows and stops, whatever the
+ *   prefix. A longer term seeks its first SEARCH_PREFIX_CHARS characters and filters the joined
+ *   row by the whole term (MariaDB `LIKE 'p%' ESCAPE '!'` under the column's collation, SQLite
+ *   `key >= :p AND key < :p || U+10FFFF`; either way `%`, `_`, `\` and quotes are literal).
+ *   Admins search email too: a second range (emailOnly = 1, the email prefixes that are not also
+ *   name prefixes), merged by UNION. Ordered by anything else (admin-only orders), a search reads
+ *   the prefix's matches and sorts them (see searchBranches).
  */
 
 import { tableWithIndex, type Dialect } from '../../db/dialect';
 import { MEMBERSHIP_FLAGS } from '../memberships/membership-fields';
+import { searchSeekPrefix } from './member-keys';
 
 export const MEMBER_SORT_FIELDS = ['LAST_NAME', 'EMAIL', 'LAST_LOGIN_AT', 'CREATED_AT'] as const;
 export type MemberSortField = (typeof MEMBER_SORT_FIELDS)[number];
@@ -133,7 +139,7 @@ function prefixPredicate(dialect: Dialect, column: string): string {
   return dialect === 'mysql' ? `m.${column} LIKE :searchLike ESCAPE '!'` : `m.${column} >= :searchLo AND m.${column} < :searchHi`;
 }
 
-function searchParams(dialect: Dialect, term: string): Record<string, unknown> {
+function termParams(dialect: Dialect, term: string): Record<string, unknown> {
   return dialect === 'mysql' ? { searchLike: likePrefix(term) } : { searchLo: term, searchHi: term + '\u{10FFFF}' };
 }
 
@@ -172,16 +178,12 @@ function baseConditions(q: MemberQuery, params: Record<string, unknown>): string
   return where;
 }
 
-const SEARCH_INDEX: Record<string, string> = {
-  nameKey: 'IDX_memberships_org_name',
-  fullNameKey: 'IDX_memberships_org_fullname',
-  emailKey: 'IDX_memberships_org_email',
-};
-
 interface SearchBranch {
   where: string[];
   /** FROM clause of the branch with its index named (see fromWithIndex). */
   from: string;
+  /** The alias whose columns the branch is ordered and sought by: p (the search index) or m. */
+  orderAlias: 'm' | 'p';
 }
 
 /** The composite index whose column order is exactly this list's ORDER BY. */
@@ -214,20 +216,91 @@ function fromWithIndex(dialect: Dialect, index: string | null): string {
 
 const COUNT_INDEX = 'UQ_memberships_org_user';
 
-function searchBranches(q: MemberQuery, dialect: Dialect, params: Record<string, unknown>, forOrder: boolean): SearchBranch[] {
-  // A COUNT names the org's (orgId, userId) index: with a filter on a flag that no index holds,
-  // MariaDB otherwise scans the whole table for a tenant above ~20% of it (the benchmark's plan
-  // check caught it); through the index it reads that org's rows only.
-  const ordered = forOrder ? orderIndex(q) : COUNT_INDEX;
-  if (!q.search) {
-    return [{ where: [], from: fromWithIndex(dialect, ordered) }];
+/**
+ * A search branch: one range of the search index (names, or for admins the email-only prefixes),
+ * each row joined to its membership by (orgId, userId) — the index is read first (STRAIGHT_JOIN /
+ * CROSS JOIN fix the order). A term longer than the stored prefixes also filters the membership
+ * row by the whole term (names, and email for admins; the email-only range by email).
+ */
+function searchFrom(dialect: Dialect): string {
+  const join = dialect === 'mysql' ? 'STRAIGHT_JOIN' : 'CROSS JOIN';
+  return `member_search_prefixes p ${join} ${tableWithIndex(dialect, 'memberships', 'm', COUNT_INDEX)}`;
+}
+
+/**
+ * How a search ordered by anything but name reads its rows. `index`: the prefix's matches from the
+ * search index, sorted (cost: the matches). `walk`: the order's own index, each row tested against
+ * the term (cost: about limit × members / matches rows when the order is independent of the names;
+ * up to the whole org when it is not). The service walks only the last-sign-in and creation orders,
+ * and only when a bounded count of the matches (searchMatchesSql) reaches SEARCH_WALK_MATCHES.
+ * Either way the result is the same rows in the same order, so pages of one walk may mix them.
+ */
+export type SearchPlan = 'index' | 'walk';
+
+/** Prefix matches from which a search ordered by other than name walks the order's index instead of sorting its matches. */
+export const SEARCH_WALK_MATCHES = 1000;
+
+/**
+ * Counts up to `cap` of a search's matches per branch (a search's plan choice, bounded work): a
+ * stored-length term counts index entries only; a longer one also tests the joined rows (its
+ * stored prefix may be common while the term is rare).
+ */
+export function searchMatchesSql(q: MemberQuery, dialect: Dialect, cap: number): Sql {
+  const params: Record<string, unknown> = { orgId: q.orgId };
+  const lim = Math.trunc(cap);
+  const parts = searchBranches(q, dialect, params, false).map((b) =>
+    searchSeekPrefix(q.search ?? '').exact
+      ? `SELECT 1 AS x FROM member_search_prefixes p WHERE ${b.where[0]} LIMIT ${lim}`
+      : `SELECT 1 AS x FROM ${b.from} WHERE ${b.where.join(' AND ')} LIMIT ${lim}`,
+  );
+  return { sql: `SELECT COUNT(*) AS n FROM (${parts.map((x, i) => `SELECT * FROM (${x}) c${i}`).join(' UNION ALL ')}) c`, params };
+}
+
+function searchColumns(q: MemberQuery): string[] {
+  return ['nameKey', 'fullNameKey', ...(q.searchEmail ? ['emailKey'] : [])];
+}
+
+function searchBranches(
+  q: MemberQuery,
+  dialect: Dialect,
+  params: Record<string, unknown>,
+  forOrder: boolean,
+  plan: SearchPlan = 'index',
+): SearchBranch[] {
+  if (q.search && forOrder && plan === 'walk' && q.sort.field !== 'LAST_NAME') {
+    Object.assign(params, termParams(dialect, q.search));
+    const where = [
+      `(${searchColumns(q)
+        .map((c) => prefixPredicate(dialect, c))
+        .join(' OR ')})`,
+    ];
+    return [{ where, from: fromWithIndex(dialect, orderIndex(q)), orderAlias: 'm' }];
   }
-  Object.assign(params, searchParams(dialect, q.search));
-  const columns = q.searchEmail ? ['nameKey', 'fullNameKey', 'emailKey'] : ['nameKey', 'fullNameKey'];
-  const sortColumn = SORT_COLUMN[q.sort.field];
-  return columns.map((c) => ({
-    where: [prefixPredicate(dialect, c)],
-    from: fromWithIndex(dialect, forOrder && c === sortColumn ? ordered : SEARCH_INDEX[c]),
+  if (!q.search) {
+    // A COUNT names the org's (orgId, userId) index: with a filter on a flag that no index holds,
+    // MariaDB otherwise scans the whole table for a tenant above ~20% of it (the benchmark's plan
+    // check caught it); through the index it reads that org's rows only.
+    return [{ where: [], from: fromWithIndex(dialect, forOrder ? orderIndex(q) : COUNT_INDEX), orderAlias: 'm' }];
+  }
+  const { prefix, exact } = searchSeekPrefix(q.search);
+  params.searchPrefix = prefix;
+  if (!exact) {
+    Object.assign(params, termParams(dialect, q.search));
+  }
+  const names = searchColumns(q);
+  const kinds: Array<{ emailOnly: 0 | 1; columns: string[] }> = [
+    { emailOnly: 0, columns: names },
+    ...(q.searchEmail ? [{ emailOnly: 1 as const, columns: ['emailKey'] }] : []),
+  ];
+  const orderAlias = q.sort.field === 'LAST_NAME' ? 'p' : 'm';
+  return kinds.map((k) => ({
+    from: searchFrom(dialect),
+    orderAlias,
+    where: [
+      `p.orgId = :orgId AND p.emailOnly = ${k.emailOnly} AND p.prefix = :searchPrefix`,
+      'm.orgId = p.orgId AND m.userId = p.userId AND m.nameKey = p.nameKey',
+      ...(exact ? [] : [`(${k.columns.map((c) => prefixPredicate(dialect, c)).join(' OR ')})`]),
+    ],
   }));
 }
 
@@ -238,24 +311,28 @@ interface SeekBranch {
 }
 
 /** The seek as one or two disjoint index ranges (two only when NULL lastLoginAt is involved). */
-function seekBranches(sort: MemberSort, seek: Seek | null, params: Record<string, unknown>): SeekBranch[] {
+function seekBranches(sort: MemberSort, seek: Seek | null, params: Record<string, unknown>, alias: 'm' | 'p'): SeekBranch[] {
   if (!seek) {
     return [{ where: [], keyIsNull: false }];
   }
-  const c = `m.${SORT_COLUMN[sort.field]}`;
+  const c = `${alias}.${SORT_COLUMN[sort.field]}`;
   const asc = sort.direction === 'ASC';
   params.seekId = seek.id;
   if (seek.k !== null) {
     params.seekK = seek.k;
   }
   const guarded = {
-    where: [asc ? `${c} >= :seekK AND (${c} > :seekK OR m.userId > :seekId)` : `${c} <= :seekK AND (${c} < :seekK OR m.userId < :seekId)`],
+    where: [
+      asc
+        ? `${c} >= :seekK AND (${c} > :seekK OR ${alias}.userId > :seekId)`
+        : `${c} <= :seekK AND (${c} < :seekK OR ${alias}.userId < :seekId)`,
+    ],
     keyIsNull: false,
   };
   if (!NULLABLE_SORT.has(SORT_COLUMN[sort.field])) {
     return [guarded];
   }
-  const restOfNulls = { where: [`${c} IS NULL AND m.userId ${asc ? '>' : '<'} :seekId`], keyIsNull: true };
+  const restOfNulls = { where: [`${c} IS NULL AND ${alias}.userId ${asc ? '>' : '<'} :seekId`], keyIsNull: true };
   if (asc) {
     return seek.k === null ? [restOfNulls, { where: [`${c} IS NOT NULL`], keyIsNull: false }] : [guarded];
   }
@@ -269,6 +346,7 @@ function orderBy(sort: MemberSort, alias: string, keyIsNull = false): string {
 /**
  * One page of membership rows in (sort key, userId) order after `seek`: `limit` rows starting
  * `offset` rows in (offset only for the bounded legacy page). limit/offset are validated integers.
+ * `plan` only matters for a search ordered by other than name (SearchPlan).
  */
 export function memberPageSql(
   q: MemberQuery,
@@ -276,6 +354,7 @@ export function memberPageSql(
   limit: number,
   offset: number,
   dialect: Dialect,
+  plan: SearchPlan = 'index',
   /** The select list instead of every membership column (the CSV export's own; the sort key is always added). */
   selectList?: string,
 ): Sql {
@@ -285,10 +364,10 @@ export function memberPageSql(
   const cols =
     (selectList ? `${selectList}, m.${sortColumn}` : MEMBERSHIP_COLUMNS.map((c) => `m.${c}`).join(', ')) +
     seekKeyColumn(dialect, sortColumn);
-  const branches: Array<{ from: string; where: string[]; keyIsNull: boolean }> = [];
-  for (const s of searchBranches(q, dialect, params, true)) {
-    for (const k of seekBranches(q.sort, seek, params)) {
-      branches.push({ from: s.from, where: [...base, ...s.where, ...k.where], keyIsNull: k.keyIsNull });
+  const branches: Array<{ from: string; where: string[]; keyIsNull: boolean; orderAlias: 'm' | 'p' }> = [];
+  for (const s of searchBranches(q, dialect, params, true, plan)) {
+    for (const k of seekBranches(q.sort, seek, params, s.orderAlias)) {
+      branches.push({ from: s.from, where: [...s.where, ...base, ...k.where], keyIsNull: k.keyIsNull, orderAlias: s.orderAlias });
     }
   }
   const lim = Math.trunc(limit);
@@ -296,12 +375,15 @@ export function memberPageSql(
   if (branches.length === 1) {
     const tail = off > 0 ? ` LIMIT ${lim} OFFSET ${off}` : ` LIMIT ${lim}`;
     const b = branches[0];
-    return { sql: `SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, 'm', b.keyIsNull)}${tail}`, params };
+    return {
+      sql: `SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, b.orderAlias, b.keyIsNull)}${tail}`,
+      params,
+    };
   }
   // Each branch is index-ordered (or sorts only its own matches) and stops at offset + limit rows.
   const parts = branches.map(
     (b, i) =>
-      `SELECT * FROM (SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, 'm', b.keyIsNull)} LIMIT ${lim + off}) b${i}`,
+      `SELECT * FROM (SELECT ${cols} FROM ${b.from} WHERE ${b.where.join(' AND ')} ${orderBy(q.sort, b.orderAlias, b.keyIsNull)} LIMIT ${lim + off}) b${i}`,
   );
   const tail = off > 0 ? ` LIMIT ${lim} OFFSET ${off}` : ` LIMIT ${lim}`;
   return { sql: `SELECT * FROM (${parts.join(' UNION ')}) u ${orderBy(q.sort, 'u')}${tail}`, params };
@@ -311,7 +393,7 @@ export function memberPageSql(
 export function memberCountSql(q: MemberQuery, dialect: Dialect): Sql {
   const params: Record<string, unknown> = {};
   const base = baseConditions(q, params);
-  const branches = searchBranches(q, dialect, params, false).map((s) => ({ from: s.from, where: [...base, ...s.where] }));
+  const branches = searchBranches(q, dialect, params, false).map((s) => ({ from: s.from, where: [...s.where, ...base] }));
   if (branches.length === 1) {
     return { sql: `SELECT COUNT(*) AS n FROM ${branches[0].from} WHERE ${branches[0].where.join(' AND ')}`, params };
   }
