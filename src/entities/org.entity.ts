@@ -1,11 +1,11 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A tenant. The member counters are kept in the same transaction as every membership change. */
 @ObjectType({ description: 'A tenant (organization).' })
 @Entity({ name: 'orgs' })
 export class Org {
-  @Field(() => Int)
+  @Field(() => ID, { description: 'The org id.' })
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Membership } from '../../entities';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { Membership, Role, UserGroup } from '../../entities';
 import type { MemberQuery } from '../../services/members/member-query';
 import type { MemberView } from '../../services/members/member-view';
 import { PageInfo } from './common.types';
@@ -34,13 +35,46 @@ export class MemberNode implements MemberView {
   @Field(() => String)
   lastName: string;
 
+  // The fields below are for an admin or the member themself (UserFieldsResolver resolves and
+  // guards them). They are nullable so that a refusal nulls that one field, with a FORBIDDEN error
+  // whose path points at it, instead of the member (and with it the whole list) it is part of.
+
+  @Field(() => GraphQLEmailAddress, {
+    nullable: true,
+    description:
+      "Admin or self. The account's sign-in address; while invited, the address the invitation went to. Null, with a FORBIDDEN error at this path, for anyone else.",
+  })
   email: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Admin or self. This org's reference for the person (unique within the org); null when unset or refused.",
+  })
   externalRef: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Admin or self. BCP 47 language tag, e.g. en-US.' })
   language: string;
+
+  @Field(() => Date, { nullable: true, description: 'Admin or self. The last sign-in to this org; null when never or refused.' })
   lastLoginAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Admin or self. Member (or invited) since.' })
   createdAt: Date;
+
+  @Field(() => MemberStatus, { nullable: true, description: 'Admin or self. Invited or joined.' })
   status: MemberView['status'];
+
+  @Field(() => Membership, { nullable: true, description: "Admin or self. The member's Account Status flags in the caller's org." })
   membership: Membership;
+
+  @Field(() => [Role], { nullable: true, description: "Admin or self. Roles the member holds in the caller's org, by name." })
+  roles?: Role[];
+
+  @Field(() => [UserGroup], { nullable: true, description: "Admin or self. User groups of the caller's org the member is in, by name." })
+  groups?: UserGroup[];
+
+  @Field(() => Boolean, { nullable: true, description: "Admin or self. Has a confirmed TOTP factor for the caller's org." })
+  mfaEnrolled?: boolean;
 }
 
 export enum UserOrderField {
