@@ -9,11 +9,11 @@ export class Org {
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The display name.' })
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The unique short name members sign in with (signIn orgSlug), lower case.' })
   @Index('UQ_orgs_slug', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   slug: string;
@@ -42,11 +42,11 @@ export class Org {
   @Column({ type: 'int', default: 0 })
   invitedCount: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the org was created.' })
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'The last change of its settings or counters.' })
   @UpdateDateColumn({ type: 'datetime' })
   updatedAt: Date;
 }

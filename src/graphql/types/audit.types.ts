@@ -138,10 +138,10 @@ export class AuditChange {
 
 @ObjectType('AuditEvent', { simpleResolvers: true, description: 'An append-only record of a change or a denied attempt.' })
 export class AuditEventNode {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The event id; ids grow with time (the trail is ordered by it).' })
   id: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was recorded.' })
   at: Date;
 
   @Field(() => AuditActionEnum, { description: 'What happened or was attempted.' })
@@ -159,7 +159,7 @@ export class AuditEventNode {
   @Field(() => ID, { nullable: true, description: 'Kept when the actor has left the org (actor is then null).' })
   actorId: number | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The admin behind an impersonation session the actor acted in; null otherwise.' })
   impersonatorId: number | null;
 
   @Field(() => ID, { nullable: true, description: 'Kept when the target has left the org (target is then null).' })
@@ -170,40 +170,46 @@ export class AuditEventNode {
   })
   changes: AuditChange[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The request that wrote it (its X-Request-Id header, also in the server log); null for the CLI and the server sweep.',
+  })
   requestId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The client's address (X-Forwarded-For only through TRUST_PROXY_HOPS trusted proxies); null when there was no client.",
+  })
   ip: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'An audit event with its cursor.' })
 export class AuditEventEdge {
-  @Field(() => String)
+  @Field(() => String, { description: 'Pass as `after` to continue after this event (same filter only).' })
   cursor: string;
 
-  @Field(() => AuditEventNode)
+  @Field(() => AuditEventNode, { description: 'The event.' })
   node: AuditEventNode;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "A page of the org's audit events, newest first." })
 export class AuditEventConnection {
-  @Field(() => [AuditEventNode])
+  @Field(() => [AuditEventNode], { description: 'The events of this page (the same as edges.node).' })
   nodes: AuditEventNode[];
 
-  @Field(() => [AuditEventEdge])
+  @Field(() => [AuditEventEdge], { description: 'The events of this page with their cursors.' })
   edges: AuditEventEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Whether there is a next page, and the cursor to ask for it.' })
   pageInfo: PageInfo;
 }
 
-@InputType()
+@InputType({ description: 'Which audit events to list; unset fields do not filter, set ones all apply.' })
 export class AuditEventFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Events this user did (also after they left the org).' })
   actorId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Events about this user (also after they left the org).' })
   targetUserId?: string | null;
 
   @Field(() => AuditActionEnum, {
@@ -219,10 +225,10 @@ export class AuditEventFilter {
   })
   actionName?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'Inclusive.' })
+  @Field(() => Date, { nullable: true, description: 'Events at or after this time (inclusive).' })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Exclusive.' })
+  @Field(() => Date, { nullable: true, description: 'Events before this time (exclusive).' })
   to?: Date | null;
 }
 
@@ -231,9 +237,9 @@ export class AuditEventsArgs {
   @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page (same filter).' })
   after?: string | null;
 
-  @Field(() => AuditEventFilter, { nullable: true })
+  @Field(() => AuditEventFilter, { nullable: true, description: 'Which events; default all of the org.' })
   filter?: AuditEventFilter | null;
 }

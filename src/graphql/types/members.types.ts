@@ -11,8 +11,11 @@ export enum MemberStatus {
 }
 registerEnumType(MemberStatus, {
   name: 'MemberStatus',
-  description:
-    'INVITED: invited by createUser, not joined yet (not active, no seat; the email is the address the admin typed). ACTIVE: joined.',
+  description: 'Whether a member has joined the org.',
+  valuesConfig: {
+    INVITED: { description: 'Invited by createUser, not joined yet: not active, no seat; the email is the address the admin typed.' },
+    ACTIVE: { description: 'Joined (the invitation was accepted, or the member was added directly).' },
+  },
 });
 
 /**
@@ -29,10 +32,10 @@ export class MemberNode implements MemberView {
   @Field(() => ID, { description: 'The user id (the same in every org the person belongs to).' })
   id: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: "This org's first name for the person (every member may read it)." })
   firstName: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "This org's last name for the person (every member may read it)." })
   lastName: string;
 
   // The fields below are for an admin or the member themself (UserFieldsResolver resolves and
@@ -86,39 +89,54 @@ export enum UserOrderField {
 registerEnumType(UserOrderField, {
   name: 'UserOrderField',
   description:
-    'LAST_NAME: last name, then first name. LAST_LOGIN_AT: members who never signed in sort lowest (first ASC, last DESC). CREATED_AT: member since. Ties are broken by user id in the same direction. Every order except LAST_NAME is admin-only.',
+    'What the member list is sorted by. Ties are broken by user id in the same direction. Every order except LAST_NAME is admin-only.',
+  valuesConfig: {
+    LAST_NAME: { description: 'Last name, then first name (case-insensitive). The default; for every member.' },
+    EMAIL: { description: 'Email address, case-insensitive (admin-only).' },
+    LAST_LOGIN_AT: {
+      description: 'The last sign-in to this org; members who never signed in sort lowest (first in ASC, last in DESC). Admin-only.',
+    },
+    CREATED_AT: { description: 'Member (or invited) since (admin-only).' },
+  },
 });
 
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'The direction of an order.',
+  valuesConfig: { ASC: { description: 'Ascending: A to Z, oldest first.' }, DESC: { description: 'Descending: Z to A, newest first.' } },
+});
 
 @InputType({ description: 'All filters are admin-only (a filter on an admin-only field would leak it). Unset fields do not filter.' })
 export class UserFilter {
   @Field(() => Boolean, { nullable: true, description: 'Enabled (true) or inactive (false) members.' })
   isActive?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Admins (true) or standard users (false).' })
   isAdmin?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'With (or without) All Data Access.' })
   allAccess?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Opted out of (or subject to) the org's MFA enforcement, whether or not the opt-out has ended.",
+  })
   mfaOptOut?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Has (or has not) a confirmed TOTP factor in this org.' })
   mfaEnrolled?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Excluded from (or counted toward) the licensed seats.' })
   excludeFromMembershipCount?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Portal URL Access.' })
+  @Field(() => Boolean, { nullable: true, description: 'With (or without) Portal URL Access.' })
   portalAccess?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Advanced permissions.' })
+  @Field(() => Boolean, { nullable: true, description: 'With (or without) advanced permissions (the seed\'s "User permissions" filter).' })
   hasAdvancedPermissions?: boolean | null;
 
   @Field(() => ID, { nullable: true, description: 'Currently holds this role.' })
@@ -128,12 +146,12 @@ export class UserFilter {
   groupId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The order of the member list.' })
 export class UserOrder {
-  @Field(() => UserOrderField)
+  @Field(() => UserOrderField, { description: 'What to sort by.' })
   field: UserOrderField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending (default) or descending.' })
   direction: SortDirection;
 }
 
@@ -151,31 +169,31 @@ export class UsersArgs {
   })
   search?: string | null;
 
-  @Field(() => UserFilter, { nullable: true })
+  @Field(() => UserFilter, { nullable: true, description: 'Admin-only filters on the Account Status flags, MFA, roles and groups.' })
   filter?: UserFilter | null;
 
   @Field(() => UserOrder, { nullable: true, description: 'Default LAST_NAME ASC.' })
   orderBy?: UserOrder | null;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'A member with its cursor.' })
 export class UserEdge {
-  @Field(() => String)
+  @Field(() => String, { description: 'Pass as `after` to continue after this member (same search, filter and order only).' })
   cursor: string;
 
-  @Field(() => MemberNode)
+  @Field(() => MemberNode, { description: 'The member.' })
   node: MemberNode;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A page of the org's members." })
 export class UserConnection {
-  @Field(() => [MemberNode])
+  @Field(() => [MemberNode], { description: 'The members of this page (the same as edges.node).' })
   nodes: MemberNode[];
 
-  @Field(() => [UserEdge])
+  @Field(() => [UserEdge], { description: 'The members of this page with their cursors.' })
   edges: UserEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Whether there is a next page, and the cursor to ask for it.' })
   pageInfo: PageInfo;
 
   /** Not a field: what totalCount counts. */
@@ -187,10 +205,10 @@ export class UserCounts {
   @Field(() => Int, { nullable: true, description: 'Seat limit; null means unlimited.' })
   licensedSeats: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active (enabled) members.' })
   enabled: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members who joined and are not active.' })
   inactive: number;
 
   @Field(() => Int, { description: 'Enabled members not excluded from the membership count.' })
