@@ -1,6 +1,7 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { Membership } from '../../entities';
 import { MemberNode } from './members.types';
+import { registerDescribedEnum } from './common.types';
 
 export enum PasswordTokenPurpose {
   INVITATION = 'invitation',
@@ -8,16 +9,17 @@ export enum PasswordTokenPurpose {
   EMAIL_CHANGE = 'email_change',
   ACTIVATION = 'activation',
 }
-registerEnumType(PasswordTokenPurpose, {
-  name: 'PasswordTokenPurpose',
-  description: 'What a one-time token sent to a mailbox is for, and how it is redeemed.',
-  valuesConfig: {
-    INVITATION: { description: 'Sent by createUser, valid 7 days; redeem with activateAccount.' },
-    RESET: { description: 'Sent by issuePasswordReset, valid 1 hour; redeem with activateAccount (ends all sessions).' },
-    EMAIL_CHANGE: { description: 'Sent to the new address by updateUser(email), valid 24 hours; redeem with confirmEmailChange.' },
-    ACTIVATION: { description: 'Issued before invitations existed; still redeemable with activateAccount until it expires.' },
+registerDescribedEnum(
+  PasswordTokenPurpose,
+  'PasswordTokenPurpose',
+  'What a one-time token sent to a mailbox is for, and how it is redeemed.',
+  {
+    INVITATION: 'Sent by createUser, valid 7 days; redeem with activateAccount.',
+    RESET: 'Sent by issuePasswordReset, valid 1 hour; redeem with activateAccount (ends all sessions).',
+    EMAIL_CHANGE: 'Sent to the new address by updateUser(email), valid 24 hours; redeem with confirmEmailChange.',
+    ACTIVATION: 'Issued before invitations existed; still redeemable with activateAccount until it expires.',
   },
-});
+);
 
 @InputType({ description: 'A person to invite into the caller’s org. Flags not sent are false (isActive: true).' })
 export class CreateUserInput {

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   AUDIT_ACTION_NAMES,
@@ -8,7 +8,7 @@ import {
   type AuditOutcome,
   type AuditOutcomeKind,
 } from '../../services/audit/audit-vocabulary';
-import { PageInfo } from './common.types';
+import { PageInfo, registerDescribedEnum } from './common.types';
 
 /**
  * What each audit action records. A total record: an action added to the vocabulary
@@ -74,22 +74,19 @@ const AuditActionEnum: Record<string, AuditActionKind> = {
   REST_ROUTE_DENIED: 'rest.*',
   OTHER: 'other',
 };
-registerEnumType(AuditActionEnum, {
-  name: 'AuditAction',
-  description:
-    'What an audit event records. Its stored name (`actionName`) is the value in lower case with the first `_` as a dot: ROLE_ASSIGN is role.assign. Actions that only ever appear refused are the reads a session may not make.',
-  valuesConfig: {
-    ...Object.fromEntries(AUDIT_ACTION_NAMES.map((a) => [enumName(a), { description: `${a}: ${ACTION_DESCRIPTIONS[a]}` }])),
-    GRAPHQL_FIELD_DENIED: {
-      description: 'graphql.<Type>.<field>: the GraphQL door refused a field (FORBIDDEN); actionName names it, e.g. graphql.User.email.',
-    },
-    REST_ROUTE_DENIED: {
-      description:
-        'rest.<METHOD> <path>: the REST shim refused a route (FORBIDDEN); actionName names it, e.g. rest.GET /user/users/export.csv.',
-    },
-    OTHER: { description: 'A name this version does not write (a row of an earlier version); actionName has it.' },
+registerDescribedEnum(
+  AuditActionEnum,
+  'AuditAction',
+  'What an audit event records. Its stored name (`actionName`) is the value in lower case with the first `_` as a dot: ROLE_ASSIGN is role.assign. Actions that only ever appear refused are the reads a session may not make.',
+  {
+    ...Object.fromEntries(AUDIT_ACTION_NAMES.map((a) => [enumName(a), `${a}: ${ACTION_DESCRIPTIONS[a]}`])),
+    GRAPHQL_FIELD_DENIED:
+      'graphql.<Type>.<field>: the GraphQL door refused a field (FORBIDDEN); actionName names it, e.g. graphql.User.email.',
+    REST_ROUTE_DENIED:
+      'rest.<METHOD> <path>: the REST shim refused a route (FORBIDDEN); actionName names it, e.g. rest.GET /user/users/export.csv.',
+    OTHER: 'A name this version does not write (a row of an earlier version); actionName has it.',
   },
-});
+);
 
 const OUTCOME_DESCRIPTIONS: Record<AuditOutcome, string> = {
   success: 'The change was made (or the read allowed).',
@@ -109,14 +106,15 @@ const AuditOutcomeEnum: Record<string, AuditOutcomeKind> = {
   ...Object.fromEntries(AUDIT_OUTCOMES.map((o) => [o.toUpperCase(), o])),
   OTHER: 'other',
 };
-registerEnumType(AuditOutcomeEnum, {
-  name: 'AuditOutcome',
-  description: 'How the attempt ended: SUCCESS, or why it was refused (the refusals are recorded too).',
-  valuesConfig: {
-    ...Object.fromEntries(AUDIT_OUTCOMES.map((o) => [o.toUpperCase(), { description: OUTCOME_DESCRIPTIONS[o] }])),
-    OTHER: { description: 'An outcome this version does not write (a row of an earlier version).' },
+registerDescribedEnum(
+  AuditOutcomeEnum,
+  'AuditOutcome',
+  'How the attempt ended: SUCCESS, or why it was refused (the refusals are recorded too).',
+  {
+    ...Object.fromEntries(AUDIT_OUTCOMES.map((o) => [o.toUpperCase(), OUTCOME_DESCRIPTIONS[o]])),
+    OTHER: 'An outcome this version does not write (a row of an earlier version).',
   },
-});
+);
 
 @ObjectType({
   simpleResolvers: true,

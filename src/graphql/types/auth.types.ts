@@ -1,23 +1,18 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Membership, Org } from '../../entities';
 import { MemberNode } from './members.types';
+import { registerDescribedEnum } from './common.types';
 
 export enum SignInStatus {
   SIGNED_IN = 'SIGNED_IN',
   MFA_REQUIRED = 'MFA_REQUIRED',
   MFA_ENROLLMENT_REQUIRED = 'MFA_ENROLLMENT_REQUIRED',
 }
-registerEnumType(SignInStatus, {
-  name: 'SignInStatus',
-  description: 'Where a sign-in stands, and what its token is good for.',
-  valuesConfig: {
-    SIGNED_IN: { description: 'A full session.' },
-    MFA_REQUIRED: { description: 'The password was right; the token is good only for verifyMfa (a TOTP or recovery code).' },
-    MFA_ENROLLMENT_REQUIRED: {
-      description:
-        'The org enforces MFA and the member has no factor: the token is good only for generateMfaTempSecret and validateMfaCode.',
-    },
-  },
+registerDescribedEnum(SignInStatus, 'SignInStatus', 'Where a sign-in stands, and what its token is good for.', {
+  SIGNED_IN: 'A full session.',
+  MFA_REQUIRED: 'The password was right; the token is good only for verifyMfa (a TOTP or recovery code).',
+  MFA_ENROLLMENT_REQUIRED:
+    'The org enforces MFA and the member has no factor: the token is good only for generateMfaTempSecret and validateMfaCode.',
 });
 
 export enum SessionKind {
@@ -25,16 +20,10 @@ export enum SessionKind {
   MFA_CHALLENGE = 'mfa_challenge',
   MFA_ENROLLMENT = 'mfa_enrollment',
 }
-registerEnumType(SessionKind, {
-  name: 'SessionKind',
-  description: 'What a session may do.',
-  valuesConfig: {
-    FULL: { description: 'Everything the member may do.' },
-    MFA_CHALLENGE: { description: 'Only verifyMfa (and signOut): the MFA step of a sign-in.' },
-    MFA_ENROLLMENT: {
-      description: 'Only generateMfaTempSecret and validateMfaCode (and signOut): enrollment before the first full session.',
-    },
-  },
+registerDescribedEnum(SessionKind, 'SessionKind', 'What a session may do.', {
+  FULL: 'Everything the member may do.',
+  MFA_CHALLENGE: 'Only verifyMfa (and signOut): the MFA step of a sign-in.',
+  MFA_ENROLLMENT: 'Only generateMfaTempSecret and validateMfaCode (and signOut): enrollment before the first full session.',
 });
 
 @ObjectType({ description: 'Outcome of a sign-in step. The token is shown once; send it as `Authorization: Bearer <token>`.' })

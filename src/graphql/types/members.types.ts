@@ -1,21 +1,17 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLEmailAddress } from 'graphql-scalars';
 import { Membership, Role, UserGroup } from '../../entities';
 import type { MemberQuery } from '../../services/members/member-query';
 import type { MemberView } from '../../services/members/member-view';
-import { PageInfo } from './common.types';
+import { PageInfo, registerDescribedEnum } from './common.types';
 
 export enum MemberStatus {
   INVITED = 'invited',
   ACTIVE = 'active',
 }
-registerEnumType(MemberStatus, {
-  name: 'MemberStatus',
-  description: 'Whether a member has joined the org.',
-  valuesConfig: {
-    INVITED: { description: 'Invited by createUser, not joined yet: not active, no seat; the email is the address the admin typed.' },
-    ACTIVE: { description: 'Joined (the invitation was accepted, or the member was added directly).' },
-  },
+registerDescribedEnum(MemberStatus, 'MemberStatus', 'Whether a member has joined the org.', {
+  INVITED: 'Invited by createUser, not joined yet: not active, no seat; the email is the address the admin typed.',
+  ACTIVE: 'Joined (the invitation was accepted, or the member was added directly).',
 });
 
 /**
@@ -86,28 +82,25 @@ export enum UserOrderField {
   LAST_LOGIN_AT = 'LAST_LOGIN_AT',
   CREATED_AT = 'CREATED_AT',
 }
-registerEnumType(UserOrderField, {
-  name: 'UserOrderField',
-  description:
-    'What the member list is sorted by. Ties are broken by user id in the same direction. Every order except LAST_NAME is admin-only.',
-  valuesConfig: {
-    LAST_NAME: { description: 'Last name, then first name (case-insensitive). The default; for every member.' },
-    EMAIL: { description: 'Email address, case-insensitive (admin-only).' },
-    LAST_LOGIN_AT: {
-      description: 'The last sign-in to this org; members who never signed in sort lowest (first in ASC, last in DESC). Admin-only.',
-    },
-    CREATED_AT: { description: 'Member (or invited) since (admin-only).' },
+registerDescribedEnum(
+  UserOrderField,
+  'UserOrderField',
+  'What the member list is sorted by. Ties are broken by user id in the same direction. Every order except LAST_NAME is admin-only.',
+  {
+    LAST_NAME: 'Last name, then first name (case-insensitive). The default; for every member.',
+    EMAIL: 'Email address, case-insensitive (admin-only).',
+    LAST_LOGIN_AT: 'The last sign-in to this org; members who never signed in sort lowest (first in ASC, last in DESC). Admin-only.',
+    CREATED_AT: 'Member (or invited) since (admin-only).',
   },
-});
+);
 
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, {
-  name: 'SortDirection',
-  description: 'The direction of an order.',
-  valuesConfig: { ASC: { description: 'Ascending: A to Z, oldest first.' }, DESC: { description: 'Descending: Z to A, newest first.' } },
+registerDescribedEnum(SortDirection, 'SortDirection', 'The direction of an order.', {
+  ASC: 'Ascending: A to Z, oldest first.',
+  DESC: 'Descending: Z to A, newest first.',
 });
 
 @InputType({ description: 'All filters are admin-only (a filter on an admin-only field would leak it). Unset fields do not filter.' })
