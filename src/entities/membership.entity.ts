@@ -31,15 +31,15 @@ export type MembershipStatus = 'invited' | 'active';
 @Index('UQ_memberships_org_externalRef', ['orgId', 'externalRef'], { unique: true })
 @Index('UQ_memberships_org_emailKey', ['orgId', 'emailKey'], { unique: true })
 export class Membership {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The membership id.' })
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The org (Org.id).' })
   @Column({ type: 'int' })
   orgId: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member (User.id).' })
   @Column({ type: 'int' })
   userId: number;
 
@@ -76,7 +76,7 @@ export class Membership {
   @Column({ type: 'boolean', default: true })
   isActive: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Admin of the org (never together with hasAdvancedPermissions).' })
   @Column({ type: 'boolean', default: false })
   isAdmin: boolean;
 
@@ -96,7 +96,7 @@ export class Membership {
   @ExactTimeColumn({ nullable: true })
   mfaOptOutUntil: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the member is opted out (at most 500 characters); null when not given.' })
   @Column({ type: 'varchar', length: 500, nullable: true })
   mfaOptOutReason: string | null;
 
@@ -113,11 +113,11 @@ export class Membership {
   @Column({ type: 'datetime', nullable: true })
   mfaOptOutExpiryNotifiedAt: Date | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Not counted toward licensed seats.' })
   @Column({ type: 'boolean', default: false })
   excludeFromMembershipCount: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Advanced permissions (standard users only).' })
   @Column({ type: 'boolean', default: false })
   hasAdvancedPermissions: boolean;
 
@@ -141,11 +141,11 @@ export class Membership {
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'Member (or invited) since.' })
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'The last change of these flags.' })
   @UpdateDateColumn({ type: 'datetime' })
   updatedAt: Date;
 }

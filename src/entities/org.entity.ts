@@ -1,19 +1,19 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A tenant. The member counters are kept in the same transaction as every membership change. */
 @ObjectType({ description: 'A tenant (organization).' })
 @Entity({ name: 'orgs' })
 export class Org {
-  @Field(() => Int)
+  @Field(() => ID, { description: 'The org id.' })
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The display name.' })
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The unique short name members sign in with (signIn orgSlug), lower case.' })
   @Index('UQ_orgs_slug', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   slug: string;
@@ -46,11 +46,11 @@ export class Org {
   @Column({ type: 'int', default: 0 })
   claimCount: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the org was created.' })
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'The last change of its settings or counters.' })
   @UpdateDateColumn({ type: 'datetime' })
   updatedAt: Date;
 }

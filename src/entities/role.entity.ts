@@ -5,14 +5,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'roles' })
 @Index('UQ_roles_org_name', ['orgId', 'name'], { unique: true })
 export class Role {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The role id.' })
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
   @Column({ type: 'int' })
   orgId: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its name, unique within the org.' })
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
@@ -20,7 +20,7 @@ export class Role {
   @Column({ type: 'int', default: 0 })
   claimCount: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the role was created.' })
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;
 }

@@ -5,14 +5,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'user_groups' })
 @Index('UQ_user_groups_org_name', ['orgId', 'name'], { unique: true })
 export class UserGroup {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user group id.' })
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
   @Column({ type: 'int' })
   orgId: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its name, unique within the org.' })
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
@@ -20,7 +20,7 @@ export class UserGroup {
   @Column({ type: 'int', default: 0 })
   claimCount: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the user group was created.' })
   @CreateDateColumn({ type: 'datetime' })
   createdAt: Date;
 }

@@ -64,7 +64,7 @@ const jsonBodyOnly: RequestHandler = (req, res, next) => {
 };
 
 function handlerFor(route: RestRoute, deps: RestDeps): RequestHandler {
-  const action = `rest.${route.method} ${route.path}`;
+  const action = `rest.${route.method} ${route.path}` as const;
   return async (req, res) => {
     const ctx = await deps.contextOf(req);
     const op = typeof route.access === 'function' ? route.access(req) : route.access;

@@ -315,6 +315,8 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     const table = page.getByRole('table', { name: 'Audit events' });
     await until(async () => (await table.getAttribute('aria-busy')) === 'false', 'the audit events');
     await expect(table.innerText()).resolves.toContain('membership.update');
+    // Changes come as a list of { field, before, after }; the console shows each as "field: before → after".
+    await expect(table.innerText()).resolves.toContain('mfaOptOut: false → true');
     const rows = await table.locator('tbody tr').allInnerTexts();
     expect(rows.length).toBeGreaterThan(2);
     expect(rows.every((r) => r.includes('Valentina Rodriguez'))).toBe(true);

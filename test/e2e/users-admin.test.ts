@@ -27,7 +27,7 @@ const REMOVED_FEED = `query($r: ID!, $s: DateTimeISO!, $first: Int, $after: Stri
 const UPDATED_FEED = REMOVED_FEED.replace('usersRemovedFromRole', 'usersUpdatedByRole');
 const AUDIT = `query($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
-    nodes { id at action outcome actorId targetUserId changes requestId actor { id } target { id firstName } impersonator { id } }
+    nodes { id at action actionName outcome actorId targetUserId changes { field before after } requestId actor { id } target { id firstName } impersonator { id } }
     edges { cursor }
     pageInfo { hasNextPage endCursor }
   } }`;
@@ -258,9 +258,11 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     // Reading the trail writes nothing, so the walk sees exactly the rows that were there.
     expect(ids).toEqual(all);
 
-    const byAction = (await admin.gql(AUDIT, { filter: { action: 'role.assign' } })).data!.auditEvents.nodes;
+    const byAction = (await admin.gql(AUDIT, { filter: { action: 'ROLE_ASSIGN' } })).data!.auditEvents.nodes;
     expect(byAction.length).toBeGreaterThan(3);
-    expect(byAction.every((n: any) => n.action === 'role.assign')).toBe(true);
+    expect(byAction.every((n: any) => n.action === 'ROLE_ASSIGN' && n.actionName === 'role.assign')).toBe(true);
+    const byName = (await admin.gql(AUDIT, { filter: { actionName: 'role.assign' } })).data!.auditEvents.nodes;
+    expect(byName.map((n: any) => n.id)).toEqual(byAction.map((n: any) => n.id));
     const target = String(people[1].user.id);
     const byTarget = (await admin.gql(AUDIT, { filter: { targetUserId: target } })).data!.auditEvents.nodes;
     expect(byTarget.length).toBeGreaterThan(0);
@@ -269,11 +271,17 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(byActor.length).toBeGreaterThan(0);
     expect(byActor.every((n: any) => n.actorId === String(member.user.id))).toBe(true);
     expect(byActor.map((n: any) => n.outcome)).toContain('FORBIDDEN');
-    expect(byActor.map((n: any) => n.action)).toContain('auth.sign_in');
+    expect(byActor.map((n: any) => n.action)).toContain('AUTH_SIGN_IN');
+    // The member's refused fields are one kind, each named by actionName; the filter takes the kind.
+    const doorDenials = (await admin.gql(AUDIT, { filter: { action: 'GRAPHQL_FIELD_DENIED' } })).data!.auditEvents.nodes;
+    expect(doorDenials.length).toBeGreaterThan(0);
+    for (const n of doorDenials) {
+      expect(n).toMatchObject({ action: 'GRAPHQL_FIELD_DENIED', outcome: 'FORBIDDEN', actionName: expect.stringMatching(/^graphql\./) });
+    }
     const window = (await admin.gql(AUDIT, { filter: { from: T('10:10').toISOString(), to: T('10:20').toISOString() } })).data!.auditEvents
       .nodes;
-    expect(window.map((n: any) => n.action).sort()).toEqual(['role.unassign', 'role.unassign']);
-    expect(window[0].changes).toEqual({ role: { before: { id: expect.any(Number), name: 'Sync' }, after: null } });
+    expect(window.map((n: any) => n.action).sort()).toEqual(['ROLE_UNASSIGN', 'ROLE_UNASSIGN']);
+    expect(window[0].changes).toEqual([{ field: 'role', before: { id: expect.any(Number), name: 'Sync' }, after: null }]);
     expect(window[0].actor).toEqual({ id: String(admin.user.id) });
     expect(window[0].impersonator).toBeNull();
 
@@ -288,15 +296,26 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
         at: new Date(),
       },
     );
-    const leftEv = (await admin.gql(AUDIT, { first: 1, filter: { action: 'test.left' } })).data!.auditEvents.nodes[0];
-    expect(leftEv).toMatchObject({ targetUserId: String(people[5].user.id), target: null });
+    const leftEv = (await admin.gql(AUDIT, { first: 1, filter: { actionName: 'test.left' } })).data!.auditEvents.nodes[0];
+    // A name this version does not write is OTHER, its stored name kept; an event without changes has an empty list.
+    expect(leftEv).toMatchObject({
+      action: 'OTHER',
+      actionName: 'test.left',
+      outcome: 'SUCCESS',
+      changes: [],
+      targetUserId: String(people[5].user.id),
+      target: null,
+    });
+    expect(errorCode(await admin.gql(AUDIT, { filter: { action: 'OTHER' } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await admin.gql(AUDIT, { filter: { action: 'ROLE_ASSIGN', actionName: 'role.unassign' } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await admin.gql(AUDIT, { filter: { action: 'role.assign' } }))).toBe('BAD_USER_INPUT'); // the stored name is not an enum value
 
     // Per org, bound cursors, admin-only.
     const bEvents = (await adminB.gql(AUDIT, { first: 200 })).data!.auditEvents.nodes;
     expect(bEvents.some((n: any) => all.includes(Number(n.id)))).toBe(false);
     const cursorA = (await admin.gql(AUDIT, { first: 1 })).data!.auditEvents.pageInfo.endCursor;
     expect(errorCode(await adminB.gql(AUDIT, { first: 1, after: cursorA }))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await admin.gql(AUDIT, { first: 1, after: cursorA, filter: { action: 'role.assign' } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await admin.gql(AUDIT, { first: 1, after: cursorA, filter: { action: 'ROLE_ASSIGN' } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await member.gql(AUDIT, {}))).toBe('FORBIDDEN');
     expect(errorCode(await admin.gql(AUDIT, { first: 201 }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await admin.gql('mutation { deleteAuditEvent(id: 1) }'))).toBe('BAD_USER_INPUT'); // no such mutation

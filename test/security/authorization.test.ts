@@ -121,7 +121,13 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const token = imp.data!.impersonate.token as string;
     // The impersonated session may see who impersonates it, but not the admin's private fields.
     const r = await app.gql('{ me { impersonator { id firstName email lastLoginAt membership { isAdmin } } } }', {}, token);
-    expect(r.data?.me?.impersonator ?? null).toBeNull();
+    expect(r.data!.me.impersonator).toEqual({
+      id: String(adminA.user.id),
+      firstName: adminA.membership.firstName,
+      email: null,
+      lastLoginAt: null,
+      membership: null,
+    });
     const codes = new Set(r.errors!.map((e) => e.extensions!.code));
     expect([...codes]).toEqual(['FORBIDDEN']);
     expect(JSON.stringify(r)).not.toContain(adminA.email);
@@ -202,8 +208,34 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const r = await memberA.gql(
       '{ users(first: 50) { nodes { id firstName lastName email lastLoginAt mfaEnrolled membership { isAdmin } } } }',
     );
-    expect(r.data ?? null).toBeNull();
+    // Each refused field is null on its own (its error points at it); ids and names stay.
+    type Row = {
+      id: string;
+      firstName: string;
+      email: string | null;
+      lastLoginAt: string | null;
+      mfaEnrolled: boolean | null;
+      membership: unknown;
+    };
+    const rows = r.data!.users.nodes as Row[];
+    const others = rows.filter((n) => n.id !== String(memberA.user.id));
+    expect(others.length).toBeGreaterThanOrEqual(1);
+    for (const n of others) {
+      expect(n).toEqual({
+        id: n.id,
+        firstName: expect.any(String),
+        lastName: expect.any(String),
+        email: null,
+        lastLoginAt: null,
+        mfaEnrolled: null,
+        membership: null,
+      });
+    }
     expect(new Set(r.errors!.map((e) => e.extensions!.code))).toEqual(new Set(['FORBIDDEN']));
+    expect(r.errors).toHaveLength(others.length * 4);
+    for (const e of r.errors!) {
+      expect(others.map((n) => String(rows.indexOf(n)))).toContain(String(e.path![2]));
+    }
     expect(JSON.stringify(r)).not.toContain(adminA.email);
     const names = await memberA.gql('{ users(first: 50) { nodes { id firstName lastName } } }');
     expect(names.errors).toBeUndefined();

@@ -1,6 +1,7 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { Membership } from '../../entities';
 import { MemberNode } from './members.types';
+import { registerDescribedEnum } from './common.types';
 
 export enum PasswordTokenPurpose {
   INVITATION = 'invitation',
@@ -8,11 +9,17 @@ export enum PasswordTokenPurpose {
   EMAIL_CHANGE = 'email_change',
   ACTIVATION = 'activation',
 }
-registerEnumType(PasswordTokenPurpose, {
-  name: 'PasswordTokenPurpose',
-  description:
-    'INVITATION: sent by createUser, valid 7 days (redeem with activateAccount). RESET: sent by issuePasswordReset, valid 1 h (activateAccount). EMAIL_CHANGE: sent to the new address by updateUser(email), valid 24 h (confirmEmailChange). ACTIVATION: issued before invitations existed; still redeemable until it expires.',
-});
+registerDescribedEnum(
+  PasswordTokenPurpose,
+  'PasswordTokenPurpose',
+  'What a one-time token sent to a mailbox is for, and how it is redeemed.',
+  {
+    INVITATION: 'Sent by createUser, valid 7 days; redeem with activateAccount.',
+    RESET: 'Sent by issuePasswordReset, valid 1 hour; redeem with activateAccount (ends all sessions).',
+    EMAIL_CHANGE: 'Sent to the new address by updateUser(email), valid 24 hours; redeem with confirmEmailChange.',
+    ACTIVATION: 'Issued before invitations existed; still redeemable with activateAccount until it expires.',
+  },
+);
 
 @InputType({ description: 'A person to invite into the caller’s org. Flags not sent are false (isActive: true).' })
 export class CreateUserInput {
@@ -25,7 +32,7 @@ export class CreateUserInput {
   @Field(() => String, { description: "This org's first name for the person." })
   firstName: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "This org's last name for the person." })
   lastName: string;
 
   @Field(() => String, { nullable: true, description: 'BCP 47 language tag; default en-US.' })
@@ -34,22 +41,28 @@ export class CreateUserInput {
   @Field(() => String, { nullable: true, description: 'Your own id for the person (REST byRef): unique within your org.' })
   externalRef?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Admin of the org once joined (default false; never together with hasAdvancedPermissions).',
+  })
   isAdmin?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Enable User once joined (default true); an invitation itself takes no seat.',
+  })
   isActive?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'All Data Access (default false).' })
   allAccess?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Portal URL Access (default false).' })
   portalAccess?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Do not count this member toward licensed seats (default false).' })
   excludeFromMembershipCount?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Advanced permissions, standard users only (default false).' })
   hasAdvancedPermissions?: boolean;
 }
 
@@ -58,10 +71,10 @@ export class CreateUserInput {
     "Partial update of this org's profile of a member: fields not sent stay as they are; no other org sees the change. Admins may change every field; a member may change their own names, language and email. externalRef: null clears it.",
 })
 export class UpdateUserInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "This org's first name for the person (1 to 100 characters)." })
   firstName?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "This org's last name for the person (1 to 100 characters)." })
   lastName?: string;
 
   @Field(() => String, {
@@ -71,7 +84,7 @@ export class UpdateUserInput {
   })
   email?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'BCP 47 language tag, e.g. en-US.' })
   language?: string;
 
   @Field(() => String, { nullable: true, description: 'Admins only; unique within your org.' })
@@ -83,10 +96,10 @@ export class UpdateUserInput {
     "A one-time token sent to the person's mailbox (through the outbox, for the mailer). The token itself is never in a reply: this says what it is and when it expires.",
 })
 export class QueuedToken {
-  @Field(() => PasswordTokenPurpose)
+  @Field(() => PasswordTokenPurpose, { description: 'What the token is for.' })
   purpose: PasswordTokenPurpose;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'After this the token is void.' })
   expiresAt: Date;
 }
 
@@ -95,7 +108,7 @@ export class CreateUserResult {
   @Field(() => MemberNode, { description: 'The invited member (status INVITED): what you typed, nothing else.' })
   user: MemberNode;
 
-  @Field(() => Membership)
+  @Field(() => Membership, { description: 'The pending membership with the flags the member will have once joined.' })
   membership: Membership;
 
   @Field(() => QueuedToken, { description: 'The invitation token sent to the address (purpose INVITATION, 7 days).' })

@@ -1,16 +1,18 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Membership, Org } from '../../entities';
 import { MemberNode } from './members.types';
+import { registerDescribedEnum } from './common.types';
 
 export enum SignInStatus {
   SIGNED_IN = 'SIGNED_IN',
   MFA_REQUIRED = 'MFA_REQUIRED',
   MFA_ENROLLMENT_REQUIRED = 'MFA_ENROLLMENT_REQUIRED',
 }
-registerEnumType(SignInStatus, {
-  name: 'SignInStatus',
-  description:
-    'SIGNED_IN: a full session. MFA_REQUIRED: the token is good only for verifyMfa. MFA_ENROLLMENT_REQUIRED: the token is good only for generateMfaTempSecret and validateMfaCode.',
+registerDescribedEnum(SignInStatus, 'SignInStatus', 'Where a sign-in stands, and what its token is good for.', {
+  SIGNED_IN: 'A full session.',
+  MFA_REQUIRED: 'The password was right; the token is good only for verifyMfa (a TOTP or recovery code).',
+  MFA_ENROLLMENT_REQUIRED:
+    'The org enforces MFA and the member has no factor: the token is good only for generateMfaTempSecret and validateMfaCode.',
 });
 
 export enum SessionKind {
@@ -18,17 +20,24 @@ export enum SessionKind {
   MFA_CHALLENGE = 'mfa_challenge',
   MFA_ENROLLMENT = 'mfa_enrollment',
 }
-registerEnumType(SessionKind, { name: 'SessionKind' });
+registerDescribedEnum(SessionKind, 'SessionKind', 'What a session may do.', {
+  FULL: 'Everything the member may do.',
+  MFA_CHALLENGE: 'Only verifyMfa (and signOut): the MFA step of a sign-in.',
+  MFA_ENROLLMENT: 'Only generateMfaTempSecret and validateMfaCode (and signOut): enrollment before the first full session.',
+});
 
 @ObjectType({ description: 'Outcome of a sign-in step. The token is shown once; send it as `Authorization: Bearer <token>`.' })
 export class SignInResult {
-  @Field(() => SignInStatus)
+  @Field(() => SignInStatus, { description: 'Signed in, or the MFA step that comes next.' })
   status: SignInStatus;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The bearer token of the session (kind as status says); shown this once.' })
   token: string;
 
-  @Field(() => Date)
+  @Field(() => Date, {
+    description:
+      'When the session ends (a full one after SESSION_TTL_SECONDS; an MFA challenge after 5 minutes, an enrollment-only one after 15).',
+  })
   expiresAt: Date;
 }
 
@@ -37,30 +46,34 @@ export class Me {
   @Field(() => MemberNode, { description: 'You, as this org sees you.' })
   user: MemberNode;
 
-  @Field(() => Org)
+  @Field(() => Org, { description: 'The org this session is signed in to.' })
   org: Org;
 
-  @Field(() => Membership)
+  @Field(() => Membership, { description: 'Your Account Status flags in this org.' })
   membership: Membership;
 
-  @Field(() => SessionKind)
+  @Field(() => SessionKind, { description: 'What this session may do.' })
   sessionKind: SessionKind;
 
-  @Field(() => MemberNode, { nullable: true, description: 'The admin impersonating this user, when this is an impersonation session.' })
+  @Field(() => MemberNode, {
+    nullable: true,
+    description:
+      "The admin impersonating this user, when this is an impersonation session; null otherwise. Seen as the user sees any other member: id and names (the admin's email and other admin-or-self fields are refused).",
+  })
   impersonator: MemberNode | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When this session ends.' })
   expiresAt: Date;
 }
 
 @ObjectType({ description: 'An impersonation session: send the token as `Authorization: Bearer <token>`; it acts as the user.' })
 export class ImpersonationResult {
-  @Field(() => String)
+  @Field(() => String, { description: 'The bearer token of the impersonation session; shown this once.' })
   token: string;
 
   @Field(() => Date, { description: 'At most one hour from now, and never after the admin’s own session.' })
   expiresAt: Date;
 
-  @Field(() => MemberNode)
+  @Field(() => MemberNode, { description: 'The member the session acts as.' })
   user: MemberNode;
 }

@@ -41,7 +41,7 @@ export class UpdateMembershipInput {
 
 @ObjectType({ description: "A member opted out of the org's MFA enforcement." })
 export class MfaExemption {
-  @Field(() => MemberNode)
+  @Field(() => MemberNode, { description: 'The member who is opted out.' })
   user: MemberNode;
 
   @Field(() => Date, { nullable: true, description: 'When the opt-out was granted.' })
@@ -56,7 +56,7 @@ export class MfaExemption {
   @Field(() => Date, { nullable: true, description: 'When the opt-out ends; null = no end.' })
   until: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the member is opted out, as the admin wrote it; null when not given.' })
   reason: string | null;
 
   @Field(() => Boolean, { description: 'False once `until` has passed: sign-in enforces MFA again for this member.' })

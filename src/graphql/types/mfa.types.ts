@@ -45,7 +45,7 @@ export class MfaStatus {
   @Field(() => Boolean, { description: 'Opted out of enforcement now (an opt-out whose end date passed is not).' })
   optedOut: boolean;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Unused recovery codes left (0 to 10).' })
   recoveryCodesRemaining: number;
 
   @Field(() => Date, { nullable: true, description: 'While set, too many wrong codes keep the factor locked (RATE_LIMITED).' })

@@ -2,6 +2,7 @@ import type { Principal, RequestContext, SessionContext } from '../../context';
 import { ForbiddenError, UnauthenticatedError, type AppError } from '../../errors';
 import { rawExecute } from '../../db/raw';
 import type { AuditService } from '../audit/audit.service';
+import type { AuditAction } from '../audit/audit-vocabulary';
 import type { MemberRef } from '../common/ids';
 
 /**
@@ -212,8 +213,8 @@ export function refusalError(r: Refusal): AppError {
 }
 
 export interface AuthorizeOptions {
-  /** The audit action of a refusal (the service's action name; default: the operation). */
-  action?: string;
+  /** The audit action of a refusal: the service's action name. */
+  action: AuditAction;
   target?: Target;
 }
 
@@ -222,13 +223,13 @@ export interface AuthorizeOptions {
  * audits a FORBIDDEN (outside the caller's transaction) and throws the refusal. Services call it
  * first, with the target when the rule needs one.
  */
-export async function authorize(ctx: RequestContext, audit: AuditService, op: Op, o: AuthorizeOptions = {}): Promise<SessionContext> {
+export async function authorize(ctx: RequestContext, audit: AuditService, op: Op, o: AuthorizeOptions): Promise<SessionContext> {
   const refusal = decide(ctx.principal, op, o.target);
   if (refusal) {
     if (refusal.code === 'FORBIDDEN') {
       // An operation on one's own account names oneself as the target.
       const own = RULES[op].who === 'own' ? (ctx.principal?.userId ?? null) : null;
-      await audit.recordDenied(ctx, { action: o.action ?? op, targetUserId: o.target?.userId ?? own }, 'FORBIDDEN');
+      await audit.recordDenied(ctx, { action: o.action, targetUserId: o.target?.userId ?? own }, 'FORBIDDEN');
     }
     throw refusalError(refusal);
   }
@@ -244,7 +245,7 @@ export async function authorize(ctx: RequestContext, audit: AuditService, op: Op
  * externalRef is admin-only, whatever the operation (externalRef is admin-only data, rule 4, and
  * a lookup by it would tell a member whose reference is whose). A numeric id needs nothing more.
  */
-export async function authorizeMemberRef(s: SessionContext, audit: AuditService, ref: MemberRef, action: string): Promise<void> {
+export async function authorizeMemberRef(s: SessionContext, audit: AuditService, ref: MemberRef, action: AuditAction): Promise<void> {
   if ('externalRef' in ref) {
     await authorize(s, audit, Op.MemberLookupByRef, { action });
   }

@@ -18,6 +18,7 @@ import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import { emailKeyOf, moveMembershipToAccount, writeMemberKeys } from '../members/member-keys';
 import { moveMemberCounters } from '../memberships/member-counters';
 import type { NotificationService, TokenMessage } from '../notifications/notification.service';
+import type { AuditActionName } from '../audit/audit-vocabulary';
 
 /**
  * How long each kind of one-time token lives: an invitation 7 days (docs/product.md rule 3a); a
@@ -383,7 +384,7 @@ export class PasswordService {
     user: User,
     password: string,
     field: string,
-    audit: { action: string; orgId?: number | null },
+    audit: { action: AuditActionName; orgId?: number | null },
   ): Promise<void> {
     const key = this.throttle.accountKey(user.email ?? '');
     const denied = {
@@ -426,13 +427,13 @@ export class PasswordService {
     assertThat(redeemed === 1, () => new BadUserInputError(INVALID_TOKEN, 'token'));
   }
 
-  private async invalidToken(ctx: RequestContext, action: string, targetUserId: number | null): Promise<never> {
+  private async invalidToken(ctx: RequestContext, action: AuditActionName, targetUserId: number | null): Promise<never> {
     await this.audit.recordDenied(ctx, { action, orgId: null, actorUserId: null, targetUserId }, 'INVALID_TOKEN');
     throw new BadUserInputError(INVALID_TOKEN, 'token');
   }
 
   /** No session here: the event is recorded in every org the account belongs to, as the person. */
-  private async auditInEveryOrg(tx: RequestContext, userId: number, action: string, changes: Record<string, unknown>): Promise<void> {
+  private async auditInEveryOrg(tx: RequestContext, userId: number, action: AuditActionName, changes: Record<string, unknown>): Promise<void> {
     const orgIds = (await tx.manager.find(Membership, { where: { userId }, select: { orgId: true } })).map((m) => m.orgId);
     for (const orgId of orgIds) {
       await this.audit.recordChange(tx, { action, orgId, actorUserId: userId, targetUserId: userId, changes });

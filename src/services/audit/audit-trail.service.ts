@@ -2,6 +2,14 @@ import type { RequestContext } from '../../context';
 import { BadUserInputError, assertThat } from '../../errors';
 import { rawQuery, toDate } from '../../db/raw';
 import type { AuditService } from './audit.service';
+import {
+  auditActionKind,
+  auditChangeList,
+  auditOutcomeKind,
+  type AuditActionKind,
+  type AuditChange,
+  type AuditOutcomeKind,
+} from './audit-vocabulary';
 import { decodeCursor, encodeCursor, type CursorKey } from '../../security/cursor';
 import { Op, authorize } from '../access/policy';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
@@ -12,7 +20,10 @@ import { sessionOrgId } from '../common/tenancy';
 interface AuditEventFilter {
   actorId?: string | number | null;
   targetUserId?: string | number | null;
-  action?: string | null;
+  /** One kind of action; the two door kinds match every name of the kind. */
+  action?: AuditActionKind | null;
+  /** Exactly this stored action name. */
+  actionName?: string | null;
   /** Inclusive. */
   from?: Date | null;
   /** Exclusive. */
@@ -28,12 +39,13 @@ export interface AuditEventsArgs {
 interface AuditEventView {
   id: number;
   at: Date;
-  action: string;
-  outcome: string;
+  action: AuditActionKind;
+  actionName: string;
+  outcome: AuditOutcomeKind;
   actorId: number | null;
   impersonatorId: number | null;
   targetUserId: number | null;
-  changes: unknown;
+  changes: AuditChange[];
   requestId: string | null;
   ip: string | null;
 }
@@ -81,10 +93,16 @@ export class AuditTrailService {
     const params: Record<string, unknown> = { orgId: sessionOrgId(s) };
     const where = ['e.orgId = :orgId'];
     let index = 'IDX_audit_events_org_id';
-    if (f.action != null) {
-      assertThat(f.action.length <= 64, () => new BadUserInputError('action is at most 64 characters.', 'filter.action'));
+    const exact = this.exactActionFilter(f);
+    if (exact.kind === 'equals') {
       where.push('e.action = :action');
-      params.action = f.action;
+      params.action = exact.name;
+      index = 'IDX_audit_events_org_action';
+    } else if (exact.kind === 'prefix') {
+      // A range of the same index: every door refusal of the kind ('graphql.' <= action < 'graphql/').
+      where.push('e.action >= :actionFrom AND e.action < :actionTo');
+      params.actionFrom = exact.prefix;
+      params.actionTo = exact.prefix.slice(0, -1) + String.fromCharCode(exact.prefix.charCodeAt(exact.prefix.length - 1) + 1);
       index = 'IDX_audit_events_org_action';
     }
     if (f.actorId != null) {
@@ -115,6 +133,7 @@ export class AuditTrailService {
       'audit',
       sessionOrgId(s),
       f.action ?? null,
+      f.actionName ?? null,
       params.actorId ?? null,
       params.targetUserId ?? null,
       f.from?.toISOString() ?? null,
@@ -137,12 +156,13 @@ export class AuditTrailService {
       const node: AuditEventView = {
         id: Number(r.id),
         at: toDate(r.at)!,
-        action: r.action,
-        outcome: r.outcome,
+        action: auditActionKind(r.action),
+        actionName: r.action,
+        outcome: auditOutcomeKind(r.outcome),
         actorId: idOrNull(r.actorUserId),
         impersonatorId: idOrNull(r.impersonatorUserId),
         targetUserId: idOrNull(r.targetUserId),
-        changes: r.changes ? (JSON.parse(r.changes) as unknown) : null,
+        changes: r.changes ? auditChangeList(JSON.parse(r.changes)) : [],
         requestId: r.requestId,
         ip: r.ip,
       };
@@ -153,5 +173,27 @@ export class AuditTrailService {
       nodes: edges.map((e) => e.node),
       pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
     };
+  }
+
+  /** The filter's action as SQL: one stored name, a door kind's prefix, or nothing. */
+  private exactActionFilter(f: AuditEventFilter): { kind: 'none' } | { kind: 'equals'; name: string } | { kind: 'prefix'; prefix: string } {
+    if (f.actionName != null) {
+      assertThat(f.actionName.length <= 64, () => new BadUserInputError('actionName is at most 64 characters.', 'filter.actionName'));
+      assertThat(
+        f.action == null || auditActionKind(f.actionName) === f.action,
+        () => new BadUserInputError('action and actionName name different actions.', 'filter.actionName'),
+      );
+      return { kind: 'equals', name: f.actionName };
+    }
+    if (f.action == null) {
+      return { kind: 'none' };
+    }
+    assertThat(
+      f.action !== 'other',
+      () => new BadUserInputError('OTHER is not a filter: use actionName with the stored name.', 'filter.action'),
+    );
+    return f.action === 'graphql.*' || f.action === 'rest.*'
+      ? { kind: 'prefix', prefix: f.action.slice(0, -1) }
+      : { kind: 'equals', name: f.action };
   }
 }

@@ -1,10 +1,11 @@
 import type { RequestContext } from '../../context';
 import { AuditEvent } from '../../entities';
+import type { AuditAction, AuditOutcome } from './audit-vocabulary';
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   targetUserId?: number | null;
   changes?: FieldChanges | Record<string, unknown> | null;
   /** Needed when there is no session yet (sign-in); otherwise taken from the principal. */
@@ -39,7 +40,7 @@ export class AuditService {
    * Records a denied attempt (FORBIDDEN, RATE_LIMITED, REPLAY, ...). Written outside any
    * transaction, because the caller is about to throw and roll its own work back.
    */
-  async recordDenied(ctx: RequestContext, entry: AuditEntry, outcome: string): Promise<void> {
+  async recordDenied(ctx: RequestContext, entry: AuditEntry, outcome: Exclude<AuditOutcome, 'success'>): Promise<void> {
     try {
       await this.insert(ctx, entry, outcome, true);
     } catch (e) {
@@ -48,7 +49,7 @@ export class AuditService {
     }
   }
 
-  private async insert(ctx: RequestContext, entry: AuditEntry, outcome: string, detached: boolean): Promise<void> {
+  private async insert(ctx: RequestContext, entry: AuditEntry, outcome: AuditOutcome, detached: boolean): Promise<void> {
     const manager = detached ? ctx.manager.connection.manager : ctx.manager;
     const p = ctx.principal;
     const isImpersonated = p?.impersonatorUserId != null;

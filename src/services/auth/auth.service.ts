@@ -146,7 +146,7 @@ export class AuthService {
 
   /** Revokes the caller's session. */
   async signOut(ctx: RequestContext): Promise<boolean> {
-    const s = await authorize(ctx, this.audit, Op.SignOut);
+    const s = await authorize(ctx, this.audit, Op.SignOut, { action: 'auth.sign_out' });
     await withTransaction(s, async (tx) => {
       await this.sessions.revoke(tx, s.principal.sessionId);
       await this.audit.recordChange(tx, { action: 'auth.sign_out', targetUserId: s.principal.userId });
@@ -156,7 +156,7 @@ export class AuthService {
 
   /** Who the session belongs to (as this org sees them), in which org, and who (if anyone) is impersonating. */
   async whoAmI(ctx: RequestContext): Promise<WhoAmI> {
-    const s = await authorize(ctx, this.audit, Op.WhoAmI);
+    const s = await authorize(ctx, this.audit, Op.WhoAmI, { action: 'auth.who_am_i' });
     const [user, org, membership] = await Promise.all([
       s.manager.findOne(User, { where: { id: s.principal.userId } }),
       loadCurrentOrg(s),

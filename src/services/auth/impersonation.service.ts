@@ -69,7 +69,7 @@ export class ImpersonationService {
 
   /** Ends the current impersonation session (BAD_USER_INPUT when this is not one). */
   async stopImpersonating(ctx: RequestContext): Promise<boolean> {
-    const s = await authorize(ctx, this.audit, Op.StopImpersonating);
+    const s = await authorize(ctx, this.audit, Op.StopImpersonating, { action: 'user.impersonate_stop' });
     assertThat(s.principal.impersonatorUserId !== null, () => new BadUserInputError('This session is not an impersonation.'));
     await withTransaction(s, async (tx) => {
       await this.sessions.revoke(tx, s.principal.sessionId);

@@ -8,6 +8,7 @@ import { isWellFormedTotpCode, matchTotp } from '../../security/totp';
 import type { AuditService } from '../audit/audit.service';
 import { addFailuresSql, reserveAttemptSql, secondsLocked, type FailurePolicy } from '../common/failure-counter';
 import { factorOf } from './mfa-factors';
+import type { AuditActionName } from '../audit/audit-vocabulary';
 
 /** docs/product.md rule 13: 5 failures within 15 minutes lock the factor for 15 minutes. */
 const MFA_FAILURES: FailurePolicy = { maxFailures: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
@@ -46,7 +47,7 @@ export class MfaAttempts {
    * or refuses RATE_LIMITED (audited) when the factor is locked or its window's slots are gone.
    * Its own transaction, committed before the code is looked at: no rollback gives the slot back.
    */
-  async reserve(s: SessionContext, factor: MfaFactor, action: string): Promise<void> {
+  async reserve(s: SessionContext, factor: MfaFactor, action: AuditActionName): Promise<void> {
     const { set, where, params } = reserveAttemptSql(COLUMNS, MFA_FAILURES, new Date());
     const taken = await withTransaction(s, (tx) =>
       rawExecute(tx.manager, `UPDATE mfa_factors SET ${set} WHERE id = :id AND ${where}`, { ...params, id: factor.id }),
@@ -61,7 +62,7 @@ export class MfaAttempts {
    * refusal is audited and thrown here (the slot already counted it); a match returns its time
    * step, which the caller accepts with one conditional UPDATE (where replays and races are decided).
    */
-  async checkTotp(s: SessionContext, factor: MfaFactor, sealed: string, code: string, action: string): Promise<number> {
+  async checkTotp(s: SessionContext, factor: MfaFactor, sealed: string, code: string, action: AuditActionName): Promise<number> {
     // Opened first: a secret this server cannot decrypt is its fault, not a guess, and takes no slot.
     const secret = this.openSecret(s, factor, sealed);
     await this.reserve(s, factor, action);
@@ -103,7 +104,7 @@ export class MfaAttempts {
   }
 
   /** Runs the accepting transaction; a refusal inside it rolls it back and is answered outside. */
-  async decide<T>(s: SessionContext, factor: MfaFactor, action: string, fn: (tx: RequestContext) => Promise<T>): Promise<T> {
+  async decide<T>(s: SessionContext, factor: MfaFactor, action: AuditActionName, fn: (tx: RequestContext) => Promise<T>): Promise<T> {
     try {
       return await withTransaction(s, fn);
     } catch (e) {
@@ -119,7 +120,7 @@ export class MfaAttempts {
    * Audits a refused attempt and throws the client's error. Nothing is counted here: the
    * attempt's reservation counted it (a replay too: a guess at a code that is no longer valid).
    */
-  async refuse(s: SessionContext, factor: MfaFactor, action: string, refusal: Refusal): Promise<never> {
+  async refuse(s: SessionContext, factor: MfaFactor, action: AuditActionName, refusal: Refusal): Promise<never> {
     const target = { action, targetUserId: s.principal.userId };
     await this.audit.recordDenied(s, target, refusal);
     if (refusal === 'RATE_LIMITED') {

@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Op, authorize } from '../access/policy';
 import { PAGE_LIMITS, pageSize } from '../common/paging';
 import { loadRole, sessionOrgId } from '../common/tenancy';
+import type { AuditActionName } from '../audit/audit-vocabulary';
 
 export interface FeedArgs {
   roleId: number;
@@ -88,7 +89,7 @@ export class RoleFeedService {
     return this.feedPage(rows, feed);
   }
 
-  private async prepareFeed(ctx: RequestContext, action: string, kind: string, args: FeedArgs): Promise<PreparedFeed> {
+  private async prepareFeed(ctx: RequestContext, action: AuditActionName, kind: string, args: FeedArgs): Promise<PreparedFeed> {
     const s = await authorize(ctx, this.audit, Op.RoleFeedRead, { action });
     const { roleId, since } = args;
     assertThat(since instanceof Date && !Number.isNaN(since.getTime()), () => new BadUserInputError('since must be a date-time.', 'since'));

@@ -10,6 +10,7 @@ import { Op, authorize } from '../access/policy';
 import { PAGE_LIMITS } from '../common/paging';
 import { listNamedSets, loadMember, sessionOrgId } from '../common/tenancy';
 import { cleanName } from '../common/validation';
+import type { AuditActionName } from '../audit/audit-vocabulary';
 
 type Named = { id: number; name: string };
 
@@ -147,7 +148,7 @@ export class RoleService {
     ctx: RequestContext,
     entity: typeof Role | typeof UserGroup,
     op: Op,
-    action: string,
+    action: AuditActionName,
     nameArg: string,
   ): Promise<T> {
     const s = await authorize(ctx, this.audit, op, { action });
@@ -164,7 +165,7 @@ export class RoleService {
   }
 
   /** Admin check (audited) and the target member (NOT_FOUND outside the org). */
-  private async prepare(ctx: RequestContext, op: Op, action: string, userId: number): Promise<SessionContext> {
+  private async prepare(ctx: RequestContext, op: Op, action: AuditActionName, userId: number): Promise<SessionContext> {
     const s = await authorize(ctx, this.audit, op, { action, target: { userId } });
     await loadMember(s, { id: userId });
     return s;

@@ -159,7 +159,7 @@ export interface Me {
   sessionKind: SessionKind;
   expiresAt: string;
   user: PersonName & { email: string };
-  org: { id: number; name: string; slug: string; mfaRequired: boolean };
+  org: { id: string; name: string; slug: string; mfaRequired: boolean };
   membership: { id: string; isAdmin: boolean; isActive: boolean };
   impersonator: PersonName | null;
 }
@@ -419,7 +419,7 @@ export interface MfaExemption {
 }
 
 export const ORG_MFA: TypedDocumentNode<
-  { me: { org: { id: number; mfaRequired: boolean } }; mfaExemptions: MfaExemption[] },
+  { me: { org: { id: string; mfaRequired: boolean } }; mfaExemptions: MfaExemption[] },
   Record<string, never>
 > = gql`
   query ConsoleOrgMfa {
@@ -444,7 +444,7 @@ export const ORG_MFA: TypedDocumentNode<
   }
 `;
 
-export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<{ setOrgMfaRequired: { id: number; mfaRequired: boolean } }, { required: boolean }> =
+export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<{ setOrgMfaRequired: { id: string; mfaRequired: boolean } }, { required: boolean }> =
   gql`
     mutation ConsoleSetOrgMfaRequired($required: Boolean!) {
       setOrgMfaRequired(required: $required) {
@@ -457,7 +457,8 @@ export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<{ setOrgMfaRequired: { id: 
 export interface AuditEventFilter {
   actorId?: string;
   targetUserId?: string;
-  action?: string;
+  /** The stored action name, exactly (the AuditAction enum is the kind; the console filters by name). */
+  actionName?: string;
   from?: string;
   to?: string;
 }
@@ -465,14 +466,18 @@ export interface AuditEventFilter {
 export interface AuditEventRow {
   id: string;
   at: string;
+  /** The AuditAction enum value, e.g. MEMBERSHIP_UPDATE. */
   action: string;
+  /** Its stored name, e.g. membership.update (what the console shows). */
+  actionName: string;
+  /** The AuditOutcome enum value: SUCCESS or the refusal. */
   outcome: string;
   actorId: string | null;
   actor: PersonName | null;
   targetUserId: string | null;
   target: PersonName | null;
   impersonator: PersonName | null;
-  changes: Record<string, { before?: unknown; after?: unknown }> | null;
+  changes: Array<{ field: string; before: unknown; after: unknown }>;
 }
 
 export const AUDIT_EVENTS: TypedDocumentNode<
@@ -485,6 +490,7 @@ export const AUDIT_EVENTS: TypedDocumentNode<
         id
         at
         action
+        actionName
         outcome
         actorId
         actor {
@@ -497,7 +503,11 @@ export const AUDIT_EVENTS: TypedDocumentNode<
         impersonator {
           ${PERSON_FIELDS}
         }
-        changes
+        changes {
+          field
+          before
+          after
+        }
       }
       ${PAGE_INFO_FIELDS}
     }

@@ -49,15 +49,11 @@ function MemberPicker({ label, value, onChange }: { label: string; value: Person
   );
 }
 
+/** One entry per changed field; a recorded fact (no before) shows its value alone. */
 function describeChanges(changes: AuditEventRow['changes']): string {
-  if (!changes) {
-    return '';
-  }
-  return Object.entries(changes)
-    .map(([field, c]) =>
-      c && typeof c === 'object' && ('before' in c || 'after' in c)
-        ? `${field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`
-        : `${field}: ${JSON.stringify(c)}`,
+  return changes
+    .map((c) =>
+      c.before === null ? `${c.field}: ${JSON.stringify(c.after)}` : `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
     )
     .join('; ');
 }
@@ -78,7 +74,7 @@ export function AuditTrail() {
   }
   const act = useDebounced(action.trim(), 300);
   if (act) {
-    filter.action = act;
+    filter.actionName = act;
   }
   const fromIso = localInputToIso(from);
   const toIso = localInputToIso(to);
@@ -122,9 +118,9 @@ export function AuditTrail() {
             <tr key={e.id}>
               <td>{dateTime(e.at)}</td>
               <td>
-                <code>{e.action}</code>
+                <code>{e.actionName}</code>
               </td>
-              <td>{e.outcome}</td>
+              <td>{e.outcome === 'SUCCESS' ? 'success' : e.outcome}</td>
               <td>
                 {person(e.actor, e.actorId)}
                 {e.impersonator ? ` (impersonated by ${fullName(e.impersonator)})` : ''}
