@@ -54,7 +54,12 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
     );
     gh = (await Promise.all(
       cluster.nodes.map((n) =>
-        spawnServer({ DATABASE_URL: n.urlFor(database), DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), LOG_LEVEL: 'warn', ...PASS_THROUGH }),
+        spawnServer({
+          DATABASE_URL: n.urlFor(database),
+          DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+          LOG_LEVEL: 'warn',
+          ...PASS_THROUGH,
+        }),
       ),
     )) as [SpawnedServer, SpawnedServer, SpawnedServer];
     node3 = await createConnection({ uri: cluster.nodes[2].urlFor(database) });
@@ -67,7 +72,10 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
     await Promise.all((gh ?? []).map((s) => s?.kill()));
     await arr?.close().catch(() => undefined);
     await cluster?.stop();
-    figures.loadAverage = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    figures.loadAverage = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     process.stderr.write(`\n[galera] figures ${JSON.stringify(figures, null, 1)}\n`);
   }, 120_000);
 
@@ -256,7 +264,9 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
     }
     const tokens = await Promise.all(gh.map((s) => signIn(s, org, admin.email)));
     const results = await countRetries('seat-limit', () =>
-      Promise.all(inactive.map((m, i) => gh[i % 3].gql(UPDATE_MEMBERSHIP, { u: String(m.userId), i: { isActive: true } }, tokens[i % 3].token))),
+      Promise.all(
+        inactive.map((m, i) => gh[i % 3].gql(UPDATE_MEMBERSHIP, { u: String(m.userId), i: { isActive: true } }, tokens[i % 3].token)),
+      ),
     );
     const won = results.filter((r) => r.body.data?.updateMembership?.id).length;
     const full = results.filter((r) => code(r) === 'SEAT_LIMIT_REACHED').length;
@@ -306,7 +316,9 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       expect((await signIn(gh[1], org, m.email)).status).toBe('MFA_REQUIRED');
       const ta = await signIn(gh[0], org, admin.email);
       await lagBehind();
-      expect((await gh[0].gql('mutation($u: ID!) { resetMfa(userId: $u) }', { u: String(m.userId) }, ta.token)).body.data?.resetMfa).toBe(true);
+      expect((await gh[0].gql('mutation($u: ID!) { resetMfa(userId: $u) }', { u: String(m.userId) }, ta.token)).body.data?.resetMfa).toBe(
+        true,
+      );
       // The factor is gone: no second step any more.
       expect((await signIn(gh[1], org, m.email)).status).toBe('SIGNED_IN');
     });
@@ -340,14 +352,38 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       const { token } = await signIn(gh[1], org, m.email);
       const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
       for (let i = 0; i < 300; i++) {
-        for (const [k, s] of [['on', gh[1]], ['off', off]] as const) {
+        for (const [k, s] of [
+          ['on', gh[1]],
+          ['off', off],
+        ] as const) {
           const t = performance.now();
           const r = await s.gql(ME, {}, token);
           times[k].push(performance.now() - t);
           expect(r.status).toBe(200);
         }
       }
+      // The same at the SQL level: the session lookup on node 2, with and without wsrep_sync_wait.
+      const direct = await createConnection({ uri: cluster.nodes[1].urlFor(database) });
+      const sqlTimes: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      try {
+        for (let i = 0; i < 500; i++) {
+          for (const k of ['on', 'off'] as const) {
+            await direct.query(`SET SESSION wsrep_sync_wait = ${k === 'on' ? 1 : 0}`);
+            const t = performance.now();
+            await direct.query('SELECT id, membershipId, expiresAt, revokedAt FROM sessions WHERE tokenHash = ?', [String(i)]);
+            sqlTimes[k].push(performance.now() - t);
+          }
+        }
+      } finally {
+        await direct.end();
+      }
       const p = (xs: number[], q: number): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * q)];
+      figures.causalReadsSql = {
+        p50OnMs: p(sqlTimes.on, 0.5).toFixed(3),
+        p50OffMs: p(sqlTimes.off, 0.5).toFixed(3),
+        p95OnMs: p(sqlTimes.on, 0.95).toFixed(3),
+        p95OffMs: p(sqlTimes.off, 0.95).toFixed(3),
+      };
       figures.causalReads = {
         onCausal: (await readyOf(gh[1])).body.db.cluster.causalReads,
         offCausal: (await readyOf(off)).body.db.cluster.causalReads,
@@ -474,6 +510,9 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
 
     it('SIGSTOP of node 2: every request to process 2 fails within DB_QUERY_TIMEOUT_MS plus a margin, and it resumes without a restart', async () => {
       const margin = 1500;
+      // Process 2 serves (its node is back from the previous case) before its node freezes.
+      await until('process 2 ready', readyIs(gh[1], 200), 30_000);
+      expect((await gh[1].gql(ME, {}, token)).status).toBe(200);
       cluster.nodes[1].freeze();
       const frozenAt = Date.now();
       let results: Array<{ ms: number; status: number; code?: string }> = [];
@@ -505,6 +544,8 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
         recoverMs,
       };
       expect(results.filter((r) => r.status !== 503 || r.ms > QUERY_TIMEOUT_MS + margin)).toEqual([]);
+      // They waited for the frozen node (the query and acquire deadlines), not for a verdict refusing at once.
+      expect(Math.max(...results.map((r) => r.ms))).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 500);
     }, 120_000);
   });
 });

@@ -13,7 +13,7 @@ import { findTool } from './tools';
  * the `mysql` user (rsync state transfer fails as root), node 1 bootstraps with
  * --wsrep-new-cluster, the others join one at a time.
  */
-export interface GaleraNode {
+interface GaleraNode {
   /** 1, 2 or 3. */
   readonly index: number;
   readonly port: number;
@@ -62,7 +62,8 @@ interface Ports {
  * Failure detection tuned for tests: a node that vanishes (SIGKILL, SIGSTOP) is suspected after
  * 2 s and evicted after 3 s, instead of the defaults' 5 s / 15 s.
  */
-const PROVIDER_TIMEOUTS = 'evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;evs.install_timeout=PT3S';
+const PROVIDER_TIMEOUTS =
+  'evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;evs.install_timeout=PT3S';
 
 export async function startThrowawayGalera(opts: { name?: string; log?: (line: string) => void } = {}): Promise<ThrowawayGalera> {
   const mariadbd = findTool('mariadbd');
@@ -93,9 +94,13 @@ export async function startThrowawayGalera(opts: { name?: string; log?: (line: s
     const socket = path.join(dir, 'mysqld.sock');
     const logFile = path.join(dir, 'mysqld.log');
     mkdirSync(dataDir, { recursive: true });
-    const init = spawnSync('mariadb-install-db', ['--no-defaults', '--user=mysql', `--datadir=${dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db'], {
-      encoding: 'utf8',
-    });
+    const init = spawnSync(
+      'mariadb-install-db',
+      ['--no-defaults', '--user=mysql', `--datadir=${dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db'],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (init.status !== 0) {
       throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
     }
