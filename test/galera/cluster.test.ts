@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { startThrowawayGalera, type ThrowawayGalera } from '../support/galera';
+import { startThrowawayGalera, SUSPECT_TIMEOUT_MS, type ThrowawayGalera } from '../support/galera';
 import { oathtool, VERIFY } from '../support/mfa';
 import { arrange, spawnServer, type Arranger, type SpawnedServer } from '../support/processes';
 import { TEST_PASSWORD } from '../support/principals';
@@ -24,7 +24,11 @@ const code = (r: { body: any }): string | undefined => r.body?.errors?.[0]?.exte
 const message = (r: { body: any }): string | undefined => r.body?.errors?.[0]?.message;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const uniq = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-const QUERY_TIMEOUT_MS = 4000;
+/**
+ * Above the cluster's suspect timeout: while a vanished node is not yet evicted, commits on the
+ * others wait, and those requests must not fail (docs/operations.md "Scaling out").
+ */
+const QUERY_TIMEOUT_MS = 2 * SUSPECT_TIMEOUT_MS;
 
 /** Passed through to every process, so the suite can be run with retries or causal reads off. */
 const PASS_THROUGH = Object.fromEntries(
@@ -43,7 +47,7 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
 
   beforeAll(async () => {
     const t0 = Date.now();
-    cluster = await startThrowawayGalera();
+    cluster = await startThrowawayGalera({ log: (line) => process.stderr.write(`${line}\n`) });
     figures.clusterStartMs = Date.now() - t0;
     cluster.nodes[0].sql(`CREATE DATABASE \`${database}\``);
     arr = await arrange(cluster.nodes[0].urlFor(database));
@@ -126,11 +130,15 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
     const full = (await signIn(gh[0], org, m.email)).token;
     const secret = (await gh[0].gql('mutation { generateMfaTempSecret { secret } }', {}, full)).body.data.generateMfaTempSecret
       .secret as string;
-    const r = await gh[0].gql(
-      'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }',
-      { c: await oathtool(secret, Date.now() - 30_000) },
-      full,
-    );
+    const VALIDATE = 'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }';
+    let r = await gh[0].gql(VALIDATE, { c: await oathtool(secret, Date.now() - 30_000) }, full);
+    if (!r.body.data?.validateMfaCode) {
+      // The previous step expired on the way (a loaded machine): enroll with the current one and
+      // wait for the next step, so the caller's current code is a fresh one.
+      const step = Math.floor(Date.now() / 30_000);
+      r = await gh[0].gql(VALIDATE, { c: await oathtool(secret, Date.now()) }, full);
+      await sleep((step + 1) * 30_000 - Date.now() + 200);
+    }
     expect(r.body.data?.validateMfaCode?.recoveryCodes).toHaveLength(10);
     return { ...m, secret };
   }
@@ -141,6 +149,31 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
    */
   async function lagBehind(): Promise<void> {
     await arr.ds.query('UPDATE ballast SET n = n + 1');
+  }
+
+  /**
+   * lagBehind() for a change that first spends a while hashing a password (changePassword): the
+   * ballast commits on node 1 while the change's transaction waits for a row lock the test holds
+   * on the user's row, so the change commits right after the ballast, whatever the hashing took.
+   */
+  async function lagBehindWhile<T>(userId: number, change: () => Promise<T>): Promise<T> {
+    const qr = arr.ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      await qr.query('UPDATE ballast SET n = n + 1');
+      await qr.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [userId]);
+      const pending = change();
+      await until(
+        'the change waits for the user row',
+        async () => (await arr.ds.query("SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))[0].n > 0,
+        QUERY_TIMEOUT_MS - 1000,
+      ).catch(() => undefined);
+      await qr.commitTransaction();
+      return await pending;
+    } finally {
+      await qr.release();
+    }
   }
 
   // ---- concurrency: certification conflicts, retried from the start ----
@@ -313,28 +346,42 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       const org = await newOrg();
       const admin = await member(org, { isAdmin: true });
       const m = await enrolled(org);
-      expect((await signIn(gh[1], org, m.email)).status).toBe('MFA_REQUIRED');
+      const challenge = await signIn(gh[1], org, m.email);
+      expect(challenge.status).toBe('MFA_REQUIRED');
+      const verified = await gh[1].gql(VERIFY, { c: await oathtool(m.secret, Date.now()) }, challenge.token);
+      const full = verified.body.data.verifyMfa.token as string;
+      const MFA_STATE = '{ me { mfa { enrolled } } }';
+      expect((await gh[1].gql(MFA_STATE, {}, full)).body.data.me.mfa.enrolled).toBe(true);
       const ta = await signIn(gh[0], org, admin.email);
       await lagBehind();
       expect((await gh[0].gql('mutation($u: ID!) { resetMfa(userId: $u) }', { u: String(m.userId) }, ta.token)).body.data?.resetMfa).toBe(
         true,
       );
-      // The factor is gone: no second step any more.
+      // The reset ends the member's sessions. Read on node 2 with no write before it: only a causal
+      // read sees that (a stale one answers enrolled: true).
+      expect(code(await gh[1].gql(MFA_STATE, {}, full))).toBe('UNAUTHENTICATED');
+      // And the next sign-in has no second step.
       expect((await signIn(gh[1], org, m.email)).status).toBe('SIGNED_IN');
     });
 
-    it('password change', async () => {
+    it('password change (it ends the other sessions)', async () => {
       const org = await newOrg();
       const m = await member(org);
       const { token } = await signIn(gh[0], org, m.email);
+      const other = await signIn(gh[1], org, m.email);
+      expect((await gh[1].gql(ME, {}, other.token)).body.data.me.user.id).toBe(String(m.userId));
       const next = `${TEST_PASSWORD}-next-7Qx`;
-      await lagBehind();
-      const r = await gh[0].gql(
-        'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
-        { c: TEST_PASSWORD, n: next },
-        token,
+      const r = await lagBehindWhile(m.userId, () =>
+        gh[0].gql(
+          'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+          { c: TEST_PASSWORD, n: next },
+          token,
+        ),
       );
       expect(r.body.data?.changePassword).toBe(true);
+      expect(code(await gh[1].gql(ME, {}, other.token))).toBe('UNAUTHENTICATED');
+      // (A sign-in writes its throttle row before it reads the password, and that commit waits
+      // for node 2 to apply what came before it: the old password fails even without causal reads.)
       expect(code(await gh[1].gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD }))).toBe('UNAUTHENTICATED');
     });
   });
@@ -476,10 +523,11 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       expect(notReadyMs).toBeLessThanOrEqual(2000);
       // Processes 1 and 2: no failures at all (nothing of theirs was in flight on node 3).
       expect(others.filter((r) => r.status !== 200 || r.code)).toEqual([]);
-      // Process 3: after the first second, every request is a fast 503 (in flight at the kill: allowed to fail).
+      // Process 3: after the first second, every request is a fast 503 (in flight at the kill: allowed
+      // to fail): under 2 s at a load average of 28, against DB_QUERY_TIMEOUT_MS 6 s.
       const settled = onDead.filter((r) => r.at > killedAt + 1000);
       expect(settled.length).toBeGreaterThan(10);
-      expect(settled.filter((r) => r.status !== 503 || r.ms > 1000)).toEqual([]);
+      expect(settled.filter((r) => r.status !== 503 || r.ms > 2000)).toEqual([]);
       // And after the rejoin it serves again.
       expect((await gh[2].gql(ME, {}, token)).body.data?.me?.user?.id).toBeDefined();
     }, 120_000);
@@ -489,13 +537,26 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       cluster.nodes[2].freeze();
       const frozenAt = Date.now();
       try {
-        const refusedMs = await until('process 1 /ready 503', readyIs(gh[0], 503), 15_000);
+        // The node's verdict (not merely a failed ping): refused by the process before any query.
+        const refusedMs = await until(
+          'process 1 knows its node is outside the primary component',
+          async () => {
+            const r = await readyOf(gh[0]).catch(() => null);
+            return r?.status === 503 && r.body?.db?.cluster?.ready === false;
+          },
+          20_000,
+        );
         const body = (await readyOf(gh[0])).body;
         const r = await gh[0].gql(ME, {}, token);
-        figures.cutOff = { refusedMsAfterFreeze: refusedMs, reason: body?.db?.cluster?.reason, request: `${r.status}:${code(r)}` };
+        figures.cutOff = {
+          refusedMsAfterFreeze: refusedMs,
+          reason: body?.db?.cluster?.reason,
+          request: `${r.status}:${code(r)}`,
+          log: gh[0].output.filter((l) => /errno|WSREP|1213|1047/.test(l)).slice(-2),
+        };
         expect(r.status).toBe(503);
         expect(code(r)).toBe('SERVICE_UNAVAILABLE');
-        expect(Date.now() - frozenAt).toBeLessThan(20_000);
+        expect(Date.now() - frozenAt).toBeLessThan(25_000);
       } finally {
         cluster.nodes[1].thaw();
         cluster.nodes[2].thaw();
