@@ -134,7 +134,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect((await updateMembership(otherAdmin, m.user.id, { mfaOptOut: true })).errors).toBeUndefined();
     const member = await asMember(app, org);
     expect(errorCode(await member.gql(EXEMPTIONS))).toBe('FORBIDDEN');
-    await expect(app.server.services.membership.mfaExemptions(await ctxOf(app, member))).rejects.toMatchObject({
+    await expect(app.server.services.mfaExemptions.list(await ctxOf(app, member), {})).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
     expect((await admin.gql(EXEMPTIONS)).data?.mfaExemptions).toEqual([]);

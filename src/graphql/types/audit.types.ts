@@ -1,6 +1,5 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { PageInfo } from './common.types';
 
 @ObjectType('AuditEvent', { simpleResolvers: true, description: 'An append-only record of a change or a denied attempt.' })
 export class AuditEventNode {
@@ -35,27 +34,6 @@ export class AuditEventNode {
   ip: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class AuditEventEdge {
-  @Field(() => String)
-  cursor: string;
-
-  @Field(() => AuditEventNode)
-  node: AuditEventNode;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AuditEventConnection {
-  @Field(() => [AuditEventNode])
-  nodes: AuditEventNode[];
-
-  @Field(() => [AuditEventEdge])
-  edges: AuditEventEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-}
-
 @InputType()
 export class AuditEventFilter {
   @Field(() => ID, { nullable: true })
@@ -74,14 +52,3 @@ export class AuditEventFilter {
   to?: Date | null;
 }
 
-@ArgsType()
-export class AuditEventsArgs {
-  @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
-
-  @Field(() => AuditEventFilter, { nullable: true })
-  filter?: AuditEventFilter | null;
-}

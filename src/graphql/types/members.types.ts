@@ -1,8 +1,6 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Membership } from '../../entities';
-import type { MemberQuery } from '../../services/members/member-query';
 import type { MemberView } from '../../services/members/member-view';
-import { PageInfo } from './common.types';
 
 export enum MemberStatus {
   INVITED = 'invited',
@@ -101,51 +99,6 @@ export class UserOrder {
 
   @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
   direction: SortDirection;
-}
-
-@ArgsType()
-export class UsersArgs {
-  @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page (same search, filter and order).' })
-  after?: string | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'Case-insensitive prefix of first name, last name, "first last" or (admins only) email. % and _ are literal.',
-  })
-  search?: string | null;
-
-  @Field(() => UserFilter, { nullable: true })
-  filter?: UserFilter | null;
-
-  @Field(() => UserOrder, { nullable: true, description: 'Default LAST_NAME ASC.' })
-  orderBy?: UserOrder | null;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class UserEdge {
-  @Field(() => String)
-  cursor: string;
-
-  @Field(() => MemberNode)
-  node: MemberNode;
-}
-
-@ObjectType({ simpleResolvers: true, description: "A page of the org's members." })
-export class UserConnection {
-  @Field(() => [MemberNode])
-  nodes: MemberNode[];
-
-  @Field(() => [UserEdge])
-  edges: UserEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  /** Not a field: what totalCount counts. */
-  query: MemberQuery;
 }
 
 @ObjectType({ description: 'The seat header ("100 Licensed Users | 11 Enabled | 0 Inactive"), from counters.' })

@@ -1,5 +1,4 @@
-import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from './common.types';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({ simpleResolvers: true, description: 'One user in a role sync feed.' })
 export class RoleFeedEntry {
@@ -10,26 +9,3 @@ export class RoleFeedEntry {
   at: Date;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class RoleFeedConnection {
-  @Field(() => [RoleFeedEntry])
-  nodes: RoleFeedEntry[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-}
-
-@ArgsType()
-export class RoleFeedArgs {
-  @Field(() => ID)
-  roleId: string;
-
-  @Field(() => Date, { description: 'Inclusive lower bound.' })
-  since: Date;
-
-  @Field(() => Int, { nullable: true, description: '1 to 500, default 100.' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
-}
