@@ -1,6 +1,9 @@
 import type { Org } from '../../src/entities';
 import { rawQuery } from '../../src/db/raw';
-import { asAdmin, asMember, createMember, createOrg, errorCode, startTestApp, testDbKind, type Principal, type TestApp } from '../support/harness';
+import { asAdmin, asMember, createMember, createOrg, type Principal } from '../support/principals';
+import { startTestApp, type TestApp } from '../support/app';
+import { testDbKind } from '../support/databases';
+import { errorCode } from '../support/graphql-client';
 import { ctxOf } from '../support/membership';
 
 /**
@@ -280,7 +283,12 @@ describe(`lists: connections paged both ways (${testDbKind()})`, () => {
     const mixed = await admin.gql(document(users), { first: 2, last: 2 });
     expect(mixed.errors![0].message).toBe('Page forward with first/after or backward with last/before, not both.');
     // A cursor of one list is no cursor of another (HMAC-bound to the list, org and query).
-    const roleCursor = (await page(lists().find((l) => l.field === 'roles')!, { first: 1 })).pageInfo.endCursor;
+    const roleCursor = (
+      await page(
+        lists().find((l) => l.field === 'roles')!,
+        { first: 1 },
+      )
+    ).pageInfo.endCursor;
     for (const l of lists()) {
       if (l.field !== 'roles') {
         const r = await admin.gql(document(l), { ...l.vars, last: 1, before: roleCursor });
@@ -298,7 +306,9 @@ describe(`lists: connections paged both ways (${testDbKind()})`, () => {
     expect(missing.data).toEqual({ me: { user: { id: String(member.user.id) } }, user: null });
     expect(missing.errors!.map((e) => [e.extensions!.code, e.path])).toEqual([['NOT_FOUND', ['user']]]);
 
-    const forbidden = await member.gql('{ me { user { id } } userCounts { enabled } roles { totalCount } users(first: 1) { nodes { id } } }');
+    const forbidden = await member.gql(
+      '{ me { user { id } } userCounts { enabled } roles { totalCount } users(first: 1) { nodes { id } } }',
+    );
     expect(forbidden.data).toMatchObject({ me: { user: { id: String(member.user.id) } }, userCounts: null, roles: null });
     expect(forbidden.data!.users.nodes).toHaveLength(1);
     expect(forbidden.errors!.map((e) => [e.extensions!.code, e.path]).sort()).toEqual([

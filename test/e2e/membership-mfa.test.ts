@@ -16,7 +16,8 @@ import { ctxOf, membershipRow, updateMembership } from '../support/membership';
 jest.setTimeout(60_000);
 
 const SET_MFA = 'mutation($r: Boolean!) { setOrgMfaRequired(required: $r) { slug mfaRequired } }';
-const EXEMPTIONS = '{ mfaExemptions { nodes { user { id firstName lastName } since grantedByUserId grantedBy { id } until reason effective } } }';
+const EXEMPTIONS =
+  '{ mfaExemptions { nodes { user { id firstName lastName } since grantedByUserId grantedBy { id } until reason effective } } }';
 const HOUR = 3600_000;
 
 describe(`MFA opt-out administration (${testDbKind()})`, () => {

@@ -85,8 +85,14 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(errorCode(await member.gql('{ roles { nodes { id } } }'))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql('{ userGroups { nodes { id } } }'))).toBe('FORBIDDEN');
     await adminB.gql('mutation { createRole(name: "B only") { id } }');
-    expect((await admin.gql('{ roles { totalCount nodes { name } } }')).data!.roles).toEqual({ totalCount: 1, nodes: [{ name: 'Auditor' }] });
-    expect((await admin.gql('{ userGroups { totalCount nodes { name } } }')).data!.userGroups).toEqual({ totalCount: 1, nodes: [{ name: 'Engineering' }] });
+    expect((await admin.gql('{ roles { totalCount nodes { name } } }')).data!.roles).toEqual({
+      totalCount: 1,
+      nodes: [{ name: 'Auditor' }],
+    });
+    expect((await admin.gql('{ userGroups { totalCount nodes { name } } }')).data!.userGroups).toEqual({
+      totalCount: 1,
+      nodes: [{ name: 'Engineering' }],
+    });
     // Service check too (the REST shim calls services directly).
     await expect(app.server.services.role.createRole(await ctxOf(member), 'X')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

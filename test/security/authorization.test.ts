@@ -260,7 +260,11 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
   });
 
   it('BFLA on reads: the audit trail, seat counters and MFA exemptions are admin-only', async () => {
-    for (const q of ['{ auditEvents(first: 5) { nodes { action } } }', '{ userCounts { enabled } }', '{ mfaExemptions { nodes { user { id } } } }']) {
+    for (const q of [
+      '{ auditEvents(first: 5) { nodes { action } } }',
+      '{ userCounts { enabled } }',
+      '{ mfaExemptions { nodes { user { id } } } }',
+    ]) {
       expect({ q, code: errorCode(await memberA.gql(q)) }).toEqual({ q, code: 'FORBIDDEN' });
       expect({ q, errors: (await adminA.gql(q)).errors }).toEqual({ q, errors: undefined });
     }

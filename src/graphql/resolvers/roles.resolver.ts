@@ -92,7 +92,8 @@ export class RolesResolver {
   @Authorized(Op.RoleFeedRead)
   @Query(() => RoleFeedConnection, {
     nullable: true,
-    description: 'Current holders of the role whose assignment or member record changed at or after `since`, oldest change first (then by user id).',
+    description:
+      'Current holders of the role whose assignment or member record changed at or after `since`, oldest change first (then by user id).',
   })
   usersUpdatedByRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection | null> {
     return this.services.roleFeed.usersUpdatedByRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });

@@ -26,7 +26,10 @@ export class PageInfo {
   })
   hasPreviousPage: Lazy<boolean>;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first edge (send it as `before` for the page before); null on an empty page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first edge (send it as `before` for the page before); null on an empty page.',
+  })
   startCursor: string | null;
 
   @Field(() => String, {
@@ -73,7 +76,7 @@ export class UserConnection extends connectionOf(MemberNode, 'User', 'member') {
 @ObjectType({
   simpleResolvers: true,
   description:
-    'A page of the audit trail, newest first. No totalCount: an org\'s trail grows without bound and no counter covers every filter, so a count would scan the matching range.',
+    "A page of the audit trail, newest first. No totalCount: an org's trail grows without bound and no counter covers every filter, so a count would scan the matching range.",
 })
 export class AuditEventConnection extends connectionOf(AuditEventNode, 'AuditEvent', 'audit event') {}
 

@@ -9,16 +9,28 @@ import { UserFilter, UserOrder } from './members.types';
 function pagingArgs(max: number, def: number) {
   @ArgsType()
   abstract class PagingArgs {
-    @Field(() => Int, { nullable: true, description: `Page forward: this many items, 1 to ${max} (default ${def} when \`last\` is not given).` })
+    @Field(() => Int, {
+      nullable: true,
+      description: `Page forward: this many items, 1 to ${max} (default ${def} when \`last\` is not given).`,
+    })
     first?: number | null;
 
-    @Field(() => String, { nullable: true, description: 'Page forward: the items after this cursor (an endCursor or edge cursor of the same query).' })
+    @Field(() => String, {
+      nullable: true,
+      description: 'Page forward: the items after this cursor (an endCursor or edge cursor of the same query).',
+    })
     after?: string | null;
 
-    @Field(() => Int, { nullable: true, description: `Page backward: this many items, 1 to ${max}, ending just before \`before\` (or at the end of the list).` })
+    @Field(() => Int, {
+      nullable: true,
+      description: `Page backward: this many items, 1 to ${max}, ending just before \`before\` (or at the end of the list).`,
+    })
     last?: number | null;
 
-    @Field(() => String, { nullable: true, description: 'Page backward: the items before this cursor (a startCursor or edge cursor of the same query).' })
+    @Field(() => String, {
+      nullable: true,
+      description: 'Page backward: the items before this cursor (a startCursor or edge cursor of the same query).',
+    })
     before?: string | null;
   }
   return PagingArgs;
@@ -47,7 +59,7 @@ export class AuditEventsArgs extends pagingArgs(200, 50) {
 
 @ArgsType()
 export class RoleFeedArgs extends pagingArgs(500, 100) {
-  @Field(() => ID, { description: 'The role (of the caller\'s org; NOT_FOUND otherwise).' })
+  @Field(() => ID, { description: "The role (of the caller's org; NOT_FOUND otherwise)." })
   roleId: string;
 
   @Field(() => Date, { description: 'Inclusive lower bound, exact to the microsecond.' })

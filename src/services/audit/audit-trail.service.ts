@@ -118,7 +118,10 @@ export class AuditTrailService {
     let cursorId: number | null = null;
     if (w.cursor !== null) {
       const p = decodeCursor(this.cursorKey, binding, w.cursor) as { id?: unknown } | null;
-      assertThat(p && Number.isSafeInteger(p.id), () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField));
+      assertThat(
+        p && Number.isSafeInteger(p.id),
+        () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField),
+      );
       cursorId = p.id as number;
     }
     const table = tableWithIndex(dialectOf(s), 'audit_events', 'e', index);

@@ -118,7 +118,10 @@ export class RoleFeedService {
    * after the last entry; on an empty forward page it is the `after` the client sent, so a poller
    * can always resume from `endCursor`.
    */
-  private async feedPage(feed: PreparedFeed, walk: (seek: FeedSeek | null, backward: boolean, limit: number) => Promise<FeedRow[]>): Promise<FeedPage> {
+  private async feedPage(
+    feed: PreparedFeed,
+    walk: (seek: FeedSeek | null, backward: boolean, limit: number) => Promise<FeedRow[]>,
+  ): Promise<FeedPage> {
     const { w } = feed;
     const rows = await walk(feed.seek, w.backward, w.size + 1);
     const entry = (r: FeedRow): FeedEntry => ({ userId: Number(r.userId), at: instantFromDb(r.at)! });
