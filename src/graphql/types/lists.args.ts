@@ -68,7 +68,7 @@ export class RoleFeedArgs extends pagingArgs(500, 100) {
 
 /** Roles and user groups: small sets of one org, paged like every list. */
 @ArgsType()
-export class NamedSetArgs extends pagingArgs(1000, 1000) {}
+export class NamedSetArgs extends pagingArgs(200, 100) {}
 
 @ArgsType()
 export class ExemptionArgs extends pagingArgs(200, 50) {}

@@ -16,8 +16,8 @@ export const PAGE_LIMITS = {
   audit: { default: 50, max: 200 },
   roleFeeds: { default: 100, max: 500 },
   exemptions: { default: 50, max: 200 },
-  /** Roles and groups of one org are few; the lists are capped all the same. */
-  namedSets: { default: 1000, max: 1000 },
+  /** Roles and groups of one org are few. 200 a page keeps a page of both within the cost limit (graphql/limits.ts). */
+  namedSets: { default: 100, max: 200 },
 } as const satisfies Record<string, PageLimit>;
 
 /** The legacy OFFSET page refuses to skip more rows than this (OFFSET cost grows with depth). */

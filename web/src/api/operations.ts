@@ -275,17 +275,17 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
-/** The filter dropdowns: every role and group (1,000 is the lists' maximum page and more than an org has). */
+/** The filter dropdowns: the first 200 roles and groups (the lists' maximum page; orgs have a handful). */
 export const ROLES_AND_GROUPS: TypedDocumentNode<{ roles: Page<Named>; userGroups: Page<Named> }, Record<string, never>> = gql`
   query ConsoleRolesAndGroups {
-    roles(first: 1000) {
+    roles(first: 200) {
       nodes {
         id
         name
       }
       ${PAGE_INFO_FIELDS}
     }
-    userGroups(first: 1000) {
+    userGroups(first: 200) {
       nodes {
         id
         name
