@@ -25,6 +25,10 @@ const ORDER_QUERY = `query Ordered($field: UserOrderField!, $direction: SortDire
  * of the search index each), longer ones (a seek on the stored 4-character prefix, filtered), and a rare one.
  */
 export const PLAN_SEARCH_TERMS = ['m', 'ma', 'mar', 'mart', 'marti', 'smith j', 'kow'];
+/** A page read backward (last/before), selecting hasNextPage too: that is the probe past `before`. */
+const BACKWARD_QUERY = `query Backward($field: UserOrderField!, $direction: SortDirection!, $before: String, $search: String) {
+  users(last: 50, before: $before, search: $search, orderBy: { field: $field, direction: $direction }) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor } }
+}`;
 /** A selective prefix (few members match it): the seed's "Kowalski" is near the end of its skewed name list. */
 export const RARE_SEARCH_TERM = 'kow';
 
@@ -40,6 +44,8 @@ export interface CaptureRequest {
   rest?: string;
   /** Capture the second page (the query's `after` is set from the first page's endCursor). */
   secondPage?: boolean;
+  /** Capture a backward page ending before the second page's first row (`before` = the first page's endCursor read forward). */
+  backwardPage?: boolean;
 }
 
 /** Starts and stops recording the SQL statements the server runs (fed by the DataSource's onQuery). */
@@ -80,6 +86,11 @@ export async function exerciseRequests(
       const firstPage = await send(url, token, r, variables);
       variables = { ...variables, after: firstPage.data.users.pageInfo.endCursor };
     }
+    if (r.backwardPage) {
+      const forward = await send(url, token, { ...r, query: ORDER_QUERY }, { ...variables, after: null });
+      const second = await send(url, token, { ...r, query: ORDER_QUERY }, { ...variables, after: forward.data.users.pageInfo.endCursor });
+      variables = { ...variables, before: second.data.users.pageInfo.endCursor };
+    }
     if (r.rest && (await fetch(url + r.rest, { headers: { authorization: `Bearer ${token}` } })).status === 404) {
       continue; // this build has no such REST path
     }
@@ -112,6 +123,13 @@ export function planRequests(deepCursor: string | null): CaptureRequest[] {
     ),
     { name: 'search page 2', query: PAGE_QUERY, variables: { first: 50, search: 'ma' }, secondPage: true },
     ...searchPlanRequests(),
+    ...(['LAST_NAME', 'EMAIL', 'LAST_LOGIN_AT', 'CREATED_AT'] as const).flatMap((field) =>
+      (['ASC', 'DESC'] as const).flatMap((direction) => [
+        { name: `backward page by ${field} ${direction}`, query: BACKWARD_QUERY, variables: { field, direction }, backwardPage: true },
+        { name: `last page by ${field} ${direction}`, query: BACKWARD_QUERY, variables: { field, direction } },
+      ]),
+    ),
+    { name: 'last page of search', query: BACKWARD_QUERY, variables: { field: 'LAST_NAME', direction: 'ASC', search: 'ma' } },
     { name: 'totalCount', query: TOTAL_QUERY },
     { name: 'totalCount search', query: TOTAL_QUERY, variables: { search: 'mar' } },
     { name: 'totalCount filter', query: TOTAL_QUERY, variables: { filter: { mfaOptOut: true } } },

@@ -13,6 +13,7 @@ import { SignInThrottleService } from './auth/sign-in-throttle.service';
 import { MemberDirectoryService } from './members/member-directory.service';
 import { MemberExportService } from './members/member-export.service';
 import { MemberLoaderService } from './members/member-loader.service';
+import { MfaExemptionService } from './memberships/mfa-exemptions.service';
 import { MembershipService } from './memberships/membership.service';
 import { OptOutExpiryService } from './memberships/opt-out-expiry.service';
 import { MfaService } from './mfa/mfa.service';
@@ -39,6 +40,7 @@ export interface Services {
   memberDirectory: MemberDirectoryService;
   memberExport: MemberExportService;
   membership: MembershipService;
+  mfaExemptions: MfaExemptionService;
   optOutExpiry: OptOutExpiryService;
   mfa: MfaService;
   role: RoleService;
@@ -73,9 +75,10 @@ export function createServices(config: AppConfig): Services {
     memberDirectory,
     memberExport: new MemberExportService(memberDirectory, audit),
     membership: new MembershipService(audit, session, notification),
+    mfaExemptions: new MfaExemptionService(audit, cursorKey),
     optOutExpiry,
     mfa: new MfaService(auth, session, audit, notification, new SecretBox(config.mfaEncryptionKey)),
-    role: new RoleService(audit),
+    role: new RoleService(audit, cursorKey),
     roleFeed: new RoleFeedService(audit, cursorKey, config.roleFeedSettleMs),
   };
 }

@@ -148,8 +148,8 @@ describe(`exact times: sync feeds and opt-out end dates (${testDbKind()})`, () =
     expect(errorCode(tooFine)).toBe('BAD_USER_INPUT');
 
     // The exemptions report reads it exactly too.
-    const s = await app.gql('{ mfaExemptions { user { id } until effective } }', {}, token);
-    expect(s.data!.mfaExemptions.find((e: { user: { id: string } }) => e.user.id === String(holder.user.id))).toMatchObject({
+    const s = await app.gql('{ mfaExemptions { nodes { user { id } until effective } } }', {}, token);
+    expect(s.data!.mfaExemptions.nodes.find((e: { user: { id: string } }) => e.user.id === String(holder.user.id))).toMatchObject({
       until: '2030-05-01T06:05:53.123456Z',
       effective: true,
     });

@@ -16,7 +16,8 @@ import { ctxOf, membershipRow, updateMembership } from '../support/membership';
 jest.setTimeout(60_000);
 
 const SET_MFA = 'mutation($r: Boolean!) { setOrgMfaRequired(required: $r) { slug mfaRequired } }';
-const EXEMPTIONS = '{ mfaExemptions { user { id firstName lastName } since grantedByUserId grantedBy { id } until reason effective } }';
+const EXEMPTIONS =
+  '{ mfaExemptions { nodes { user { id firstName lastName } since grantedByUserId grantedBy { id } until reason effective } } }';
 const HOUR = 3600_000;
 
 describe(`MFA opt-out administration (${testDbKind()})`, () => {
@@ -81,7 +82,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
 
     const list = await admin.gql(EXEMPTIONS);
     expect(list.errors).toBeUndefined();
-    const byName = Object.fromEntries(list.data!.mfaExemptions.map((e: any) => [e.user.firstName, e]));
+    const byName = Object.fromEntries(list.data!.mfaExemptions.nodes.map((e: any) => [e.user.firstName, e]));
     expect(Object.keys(byName).sort()).toEqual(['Forever', 'Temporary']);
     expect(byName.Temporary).toMatchObject({
       user: { id: String(temporary.user.id), lastName: 'User' },
@@ -99,7 +100,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
       expect((await signIn(app, org, temporary.email)).status).toBe('MFA_ENROLLMENT_REQUIRED');
       expect((await signIn(app, org, forever.email)).status).toBe('SIGNED_IN');
       const later = await admin.gql(EXEMPTIONS);
-      const t = later.data!.mfaExemptions.find((e: any) => e.user.firstName === 'Temporary');
+      const t = later.data!.mfaExemptions.nodes.find((e: any) => e.user.firstName === 'Temporary');
       expect(t.effective).toBe(false);
 
       // {"mfaOptOut": true} alone on an expired opt-out grants it again, without an end date.
@@ -122,7 +123,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect((await updateMembership(admin, forever.user.id, { mfaOptOut: false })).errors).toBeUndefined();
     expect((await signIn(app, org, forever.email)).status).toBe('MFA_ENROLLMENT_REQUIRED');
     const end = await admin.gql(EXEMPTIONS);
-    expect(end.data!.mfaExemptions.map((e: any) => e.user.firstName)).toEqual(['Temporary']);
+    expect(end.data!.mfaExemptions.nodes.map((e: any) => e.user.firstName)).toEqual(['Temporary']);
   });
 
   it('mfaExemptions is admin only and lists only this org', async () => {
@@ -134,10 +135,10 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect((await updateMembership(otherAdmin, m.user.id, { mfaOptOut: true })).errors).toBeUndefined();
     const member = await asMember(app, org);
     expect(errorCode(await member.gql(EXEMPTIONS))).toBe('FORBIDDEN');
-    await expect(app.server.services.membership.mfaExemptions(await ctxOf(app, member))).rejects.toMatchObject({
+    await expect(app.server.services.mfaExemptions.list(await ctxOf(app, member), {})).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
-    expect((await admin.gql(EXEMPTIONS)).data?.mfaExemptions).toEqual([]);
-    expect((await otherAdmin.gql(EXEMPTIONS)).data?.mfaExemptions.map((e: any) => e.user.id)).toEqual([String(m.user.id)]);
+    expect((await admin.gql(EXEMPTIONS)).data?.mfaExemptions.nodes).toEqual([]);
+    expect((await otherAdmin.gql(EXEMPTIONS)).data?.mfaExemptions.nodes.map((e: any) => e.user.id)).toEqual([String(m.user.id)]);
   });
 });

@@ -82,11 +82,17 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect(errorCode(await admin.gql('mutation { createUserGroup(name: "  ") { id } }'))).toBe('BAD_USER_INPUT');
 
     expect(errorCode(await member.gql('mutation { createRole(name: "Sneaky") { id } }'))).toBe('FORBIDDEN');
-    expect(errorCode(await member.gql('{ roles { id } }'))).toBe('FORBIDDEN');
-    expect(errorCode(await member.gql('{ userGroups { id } }'))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql('{ roles { nodes { id } } }'))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql('{ userGroups { nodes { id } } }'))).toBe('FORBIDDEN');
     await adminB.gql('mutation { createRole(name: "B only") { id } }');
-    expect((await admin.gql('{ roles { name } }')).data!.roles).toEqual([{ name: 'Auditor' }]);
-    expect((await admin.gql('{ userGroups { name } }')).data!.userGroups).toEqual([{ name: 'Engineering' }]);
+    expect((await admin.gql('{ roles { totalCount nodes { name } } }')).data!.roles).toEqual({
+      totalCount: 1,
+      nodes: [{ name: 'Auditor' }],
+    });
+    expect((await admin.gql('{ userGroups { totalCount nodes { name } } }')).data!.userGroups).toEqual({
+      totalCount: 1,
+      nodes: [{ name: 'Engineering' }],
+    });
     // Service check too (the REST shim calls services directly).
     await expect(app.server.services.role.createRole(await ctxOf(member), 'X')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -91,7 +91,7 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
       ...targetedWrites(String(colleague.user.id)),
       ['createUser', CREATE_USER, { input: { email: `x-${Date.now()}@example.test`, firstName: 'X', lastName: 'Y' } }],
       ['setOrgMfaRequired', 'mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}],
-      ['mfaExemptions', '{ mfaExemptions { user { id } } }', {}],
+      ['mfaExemptions', '{ mfaExemptions { nodes { user { id } } } }', {}],
     ];
     const before = await tableCounts(app);
     for (const [name, query, vars] of ops) {
@@ -292,7 +292,11 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
   });
 
   it('BFLA on reads: the audit trail, seat counters and MFA exemptions are admin-only', async () => {
-    for (const q of ['{ auditEvents(first: 5) { nodes { action } } }', '{ userCounts { enabled } }', '{ mfaExemptions { user { id } } }']) {
+    for (const q of [
+      '{ auditEvents(first: 5) { nodes { action } } }',
+      '{ userCounts { enabled } }',
+      '{ mfaExemptions { nodes { user { id } } } }',
+    ]) {
       expect({ q, code: errorCode(await memberA.gql(q)) }).toEqual({ q, code: 'FORBIDDEN' });
       expect({ q, errors: (await adminA.gql(q)).errors }).toEqual({ q, errors: undefined });
     }

@@ -56,9 +56,9 @@ const GQL: Record<string, { q: string; v?: (c: Call) => Record<string, unknown>;
   users: { q: '{ users(first: 2) { nodes { id firstName } } }' },
   user: { q: 'query($id: ID) { user(id: $id) { id firstName lastName } }', v: (c) => ({ id: c.id }), target: true },
   userCounts: { q: '{ userCounts { enabled invited } }' },
-  mfaExemptions: { q: '{ mfaExemptions { since } }' },
-  roles: { q: '{ roles { id } }' },
-  userGroups: { q: '{ userGroups { id } }' },
+  mfaExemptions: { q: '{ mfaExemptions { nodes { since } } }' },
+  roles: { q: '{ roles { nodes { id } } }' },
+  userGroups: { q: '{ userGroups { nodes { id } } }' },
   usersRemovedFromRole: {
     q: 'query($r: ID!, $s: DateTimeISO!) { usersRemovedFromRole(roleId: $r, since: $s) { nodes { userId } } }',
     v: (c) => ({ r: String(c.w.roleId), s: '2020-01-01T00:00:00Z' }),

@@ -2,7 +2,9 @@ import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'typ
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import type { GraphQLContext } from '../context';
-import { AuditEventConnection, AuditEventNode, AuditEventsArgs } from '../types/audit.types';
+import { AuditEventNode } from '../types/audit.types';
+import { AuditEventConnection } from '../types/connections.types';
+import { AuditEventsArgs } from '../types/lists.args';
 import { MemberNode } from '../types/members.types';
 
 /** The audit trail (admin-only, read-only). */
@@ -11,8 +13,11 @@ export class AuditResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(Op.AuditRead)
-  @Query(() => AuditEventConnection, { description: "The org's audit events, newest first; filter by actor, target, action, time." })
-  auditEvents(@Ctx() ctx: GraphQLContext, @Args(() => AuditEventsArgs) args: AuditEventsArgs): Promise<AuditEventConnection> {
+  @Query(() => AuditEventConnection, {
+    nullable: true,
+    description: "The org's audit events, newest first, keyset-paged forward or backward; filter by actor, target, action, time.",
+  })
+  auditEvents(@Ctx() ctx: GraphQLContext, @Args(() => AuditEventsArgs) args: AuditEventsArgs): Promise<AuditEventConnection | null> {
     return this.services.auditTrail.listAuditEvents(ctx, args);
   }
 

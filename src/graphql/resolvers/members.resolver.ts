@@ -6,7 +6,9 @@ import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import type { GraphQLContext } from '../context';
 import { createFieldGuard, type FieldGuard } from '../auth-checker';
-import { MemberNode, MemberStatus, UserConnection, UserCounts, UsersArgs } from '../types/members.types';
+import { MemberNode, MemberStatus, UserCounts } from '../types/members.types';
+import { UserConnection } from '../types/connections.types';
+import { UsersArgs } from '../types/lists.args';
 
 @Resolver(() => UserConnection)
 export class UsersResolver {
@@ -14,10 +16,11 @@ export class UsersResolver {
 
   @Authorized(Op.MembersList)
   @Query(() => UserConnection, {
+    nullable: true,
     description:
-      "The org's members (and pending invitations), keyset-paged. Any member may page and search by name; filters, orders other than LAST_NAME and email search are admin-only.",
+      "The org's members (and pending invitations), keyset-paged forward (first/after) or backward (last/before). Any member may page and search by name; filters, orders other than LAST_NAME and email search are admin-only.",
   })
-  users(@Ctx() ctx: GraphQLContext, @Args(() => UsersArgs) args: UsersArgs): Promise<UserConnection> {
+  users(@Ctx() ctx: GraphQLContext, @Args(() => UsersArgs) args: UsersArgs): Promise<UserConnection | null> {
     return this.services.memberDirectory.listMembers(ctx, args);
   }
 
@@ -29,19 +32,22 @@ export class UsersResolver {
 
   @Authorized(Op.MemberRead)
   @Query(() => MemberNode, {
-    description: 'One member of the org, by id or by externalRef (exactly one; externalRef: admins only). NOT_FOUND outside the org.',
+    nullable: true,
+    description:
+      'One member of the org, by id or by externalRef (exactly one; externalRef: admins only). Null with a NOT_FOUND error outside the org, so sibling root fields still answer.',
   })
   user(
     @Ctx() ctx: GraphQLContext,
-    @Arg('id', () => ID, { nullable: true }) id: string | null,
-    @Arg('externalRef', () => String, { nullable: true }) externalRef: string | null,
-  ): Promise<MemberNode> {
+    @Arg('id', () => ID, { nullable: true, description: 'The user id (give this or externalRef).' }) id: string | null,
+    @Arg('externalRef', () => String, { nullable: true, description: "The org's reference for the person (admins only; give this or id)." })
+    externalRef: string | null,
+  ): Promise<MemberNode | null> {
     return this.services.memberDirectory.getMember(ctx, { id, externalRef });
   }
 
   @Authorized(Op.SeatCountsRead)
-  @Query(() => UserCounts, { description: 'Licensed seats and member counters (admin-only).' })
-  userCounts(@Ctx() ctx: GraphQLContext): Promise<UserCounts> {
+  @Query(() => UserCounts, { nullable: true, description: 'Licensed seats and member counters (admin-only).' })
+  userCounts(@Ctx() ctx: GraphQLContext): Promise<UserCounts | null> {
     return this.services.memberDirectory.userCounts(ctx);
   }
 }

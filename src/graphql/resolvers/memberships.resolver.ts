@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Membership, Org } from '../../entities';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { MfaExemption, UpdateMembershipInput } from '../types/memberships.types';
+import { UpdateMembershipInput } from '../types/memberships.types';
+import { MfaExemptionConnection } from '../types/connections.types';
+import { ExemptionArgs } from '../types/lists.args';
 
 /** Admin operations on memberships and the org's MFA setting (services/memberships/membership.service.ts). */
 @Resolver()
@@ -32,8 +34,11 @@ export class MembershipResolver {
   }
 
   @Authorized(Op.MfaExemptionsRead)
-  @Query(() => [MfaExemption], { description: 'Members opted out of MFA enforcement: since when, by whom, until when, why.' })
-  mfaExemptions(@Ctx() ctx: GraphQLContext): Promise<MfaExemption[]> {
-    return this.services.membership.mfaExemptions(ctx);
+  @Query(() => MfaExemptionConnection, {
+    nullable: true,
+    description: 'Members opted out of MFA enforcement (expired opt-outs too), by user id: since when, by whom, until when, why.',
+  })
+  mfaExemptions(@Ctx() ctx: GraphQLContext, @Args(() => ExemptionArgs) args: ExemptionArgs): Promise<MfaExemptionConnection | null> {
+    return this.services.mfaExemptions.list(ctx, args);
   }
 }

@@ -5,7 +5,9 @@ import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
 import { MemberNode } from '../types/members.types';
-import { RoleFeedArgs, RoleFeedConnection, RoleFeedEntry } from '../types/roles.types';
+import { RoleFeedEntry } from '../types/roles.types';
+import { RoleConnection, RoleFeedConnection, UserGroupConnection } from '../types/connections.types';
+import { NamedSetArgs, RoleFeedArgs } from '../types/lists.args';
 
 /** Roles and user groups: lists, creation, membership changes, sync feeds (all admin-only). */
 @Resolver(() => RoleFeedEntry)
@@ -13,15 +15,15 @@ export class RolesResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(Op.RolesRead)
-  @Query(() => [RoleEntity], { description: "The org's roles by name." })
-  roles(@Ctx() ctx: GraphQLContext): Promise<RoleEntity[]> {
-    return this.services.role.listRoles(ctx);
+  @Query(() => RoleConnection, { nullable: true, description: "The org's roles by name, keyset-paged." })
+  roles(@Ctx() ctx: GraphQLContext, @Args(() => NamedSetArgs) args: NamedSetArgs): Promise<RoleConnection | null> {
+    return this.services.role.listRoles(ctx, args);
   }
 
   @Authorized(Op.GroupsRead)
-  @Query(() => [UserGroup], { description: "The org's user groups by name." })
-  userGroups(@Ctx() ctx: GraphQLContext): Promise<UserGroup[]> {
-    return this.services.role.listGroups(ctx);
+  @Query(() => UserGroupConnection, { nullable: true, description: "The org's user groups by name, keyset-paged." })
+  userGroups(@Ctx() ctx: GraphQLContext, @Args(() => NamedSetArgs) args: NamedSetArgs): Promise<UserGroupConnection | null> {
+    return this.services.role.listGroups(ctx, args);
   }
 
   @Authorized(Op.RoleCreate)
@@ -79,16 +81,21 @@ export class RolesResolver {
   }
 
   @Authorized(Op.RoleFeedRead)
-  @Query(() => RoleFeedConnection, { description: 'Users who lost the role at or after `since` and do not hold it now, oldest first.' })
-  usersRemovedFromRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
+  @Query(() => RoleFeedConnection, {
+    nullable: true,
+    description: 'Users who lost the role at or after `since` and do not hold it now, oldest removal first (then by user id).',
+  })
+  usersRemovedFromRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection | null> {
     return this.services.roleFeed.usersRemovedFromRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 
   @Authorized(Op.RoleFeedRead)
   @Query(() => RoleFeedConnection, {
-    description: 'Current holders of the role whose assignment or user record changed at or after `since`, by user id.',
+    nullable: true,
+    description:
+      'Current holders of the role whose assignment or member record changed at or after `since`, oldest change first (then by user id).',
   })
-  usersUpdatedByRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection> {
+  usersUpdatedByRole(@Ctx() ctx: GraphQLContext, @Args(() => RoleFeedArgs) args: RoleFeedArgs): Promise<RoleFeedConnection | null> {
     return this.services.roleFeed.usersUpdatedByRole(ctx, { ...args, roleId: parseId(args.roleId, 'roleId') });
   }
 

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   AUDIT_ACTION_NAMES,
@@ -8,7 +8,7 @@ import {
   type AuditOutcome,
   type AuditOutcomeKind,
 } from '../../services/audit/audit-vocabulary';
-import { PageInfo, registerDescribedEnum } from './common.types';
+import { registerDescribedEnum } from './common.types';
 
 /**
  * What each audit action records. A total record: an action added to the vocabulary
@@ -181,27 +181,6 @@ export class AuditEventNode {
   ip: string | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'An audit event with its cursor.' })
-export class AuditEventEdge {
-  @Field(() => String, { description: 'Pass as `after` to continue after this event (same filter only).' })
-  cursor: string;
-
-  @Field(() => AuditEventNode, { description: 'The event.' })
-  node: AuditEventNode;
-}
-
-@ObjectType({ simpleResolvers: true, description: "A page of the org's audit events, newest first." })
-export class AuditEventConnection {
-  @Field(() => [AuditEventNode], { description: 'The events of this page (the same as edges.node).' })
-  nodes: AuditEventNode[];
-
-  @Field(() => [AuditEventEdge], { description: 'The events of this page with their cursors.' })
-  edges: AuditEventEdge[];
-
-  @Field(() => PageInfo, { description: 'Whether there is a next page, and the cursor to ask for it.' })
-  pageInfo: PageInfo;
-}
-
 @InputType({ description: 'Which audit events to list; unset fields do not filter, set ones all apply.' })
 export class AuditEventFilter {
   @Field(() => ID, { nullable: true, description: 'Events this user did (also after they left the org).' })
@@ -228,16 +207,4 @@ export class AuditEventFilter {
 
   @Field(() => Date, { nullable: true, description: 'Events before this time (exclusive).' })
   to?: Date | null;
-}
-
-@ArgsType()
-export class AuditEventsArgs {
-  @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page (same filter).' })
-  after?: string | null;
-
-  @Field(() => AuditEventFilter, { nullable: true, description: 'Which events; default all of the org.' })
-  filter?: AuditEventFilter | null;
 }

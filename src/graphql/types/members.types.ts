@@ -1,9 +1,8 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLEmailAddress } from 'graphql-scalars';
 import { Membership, Role, UserGroup } from '../../entities';
-import type { MemberQuery } from '../../services/members/member-query';
 import type { MemberView } from '../../services/members/member-view';
-import { PageInfo, registerDescribedEnum } from './common.types';
+import { registerDescribedEnum } from './common.types';
 
 export enum MemberStatus {
   INVITED = 'invited',
@@ -146,51 +145,6 @@ export class UserOrder {
 
   @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending (default) or descending.' })
   direction: SortDirection;
-}
-
-@ArgsType()
-export class UsersArgs {
-  @Field(() => Int, { nullable: true, description: '1 to 200, default 50.' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page (same search, filter and order).' })
-  after?: string | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'Case-insensitive prefix of first name, last name, "first last" or (admins only) email. % and _ are literal.',
-  })
-  search?: string | null;
-
-  @Field(() => UserFilter, { nullable: true, description: 'Admin-only filters on the Account Status flags, MFA, roles and groups.' })
-  filter?: UserFilter | null;
-
-  @Field(() => UserOrder, { nullable: true, description: 'Default LAST_NAME ASC.' })
-  orderBy?: UserOrder | null;
-}
-
-@ObjectType({ simpleResolvers: true, description: 'A member with its cursor.' })
-export class UserEdge {
-  @Field(() => String, { description: 'Pass as `after` to continue after this member (same search, filter and order only).' })
-  cursor: string;
-
-  @Field(() => MemberNode, { description: 'The member.' })
-  node: MemberNode;
-}
-
-@ObjectType({ simpleResolvers: true, description: "A page of the org's members." })
-export class UserConnection {
-  @Field(() => [MemberNode], { description: 'The members of this page (the same as edges.node).' })
-  nodes: MemberNode[];
-
-  @Field(() => [UserEdge], { description: 'The members of this page with their cursors.' })
-  edges: UserEdge[];
-
-  @Field(() => PageInfo, { description: 'Whether there is a next page, and the cursor to ask for it.' })
-  pageInfo: PageInfo;
-
-  /** Not a field: what totalCount counts. */
-  query: MemberQuery;
 }
 
 @ObjectType({ description: 'The seat header ("100 Licensed Users | 11 Enabled | 0 Inactive"), from counters.' })

@@ -18,7 +18,7 @@ function feedArgs(req: Request): FeedArgs {
 function feedJson(f: FeedPage) {
   return {
     content: f.nodes.map((n) => ({ userId: n.userId, at: n.at.toISOString() })),
-    nextCursor: f.pageInfo.hasNextPage ? f.pageInfo.endCursor : null,
+    nextCursor: f.hasMore ? f.pageInfo.endCursor : null,
     // Where this page ends (also on the last page): send it as `after` on the next poll to resume
     // without gaps or repeats.
     cursor: f.pageInfo.endCursor,

@@ -14,7 +14,7 @@ import { decodeCursor, encodeCursor, type CursorKey } from '../../security/curso
 import { Op, authorize } from '../access/policy';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { parseId } from '../common/ids';
-import { PAGE_LIMITS, pageSize } from '../common/paging';
+import { PAGE_LIMITS, connectionOf, pageWindow, type Connection, type PageArgs } from '../common/paging';
 import { sessionOrgId } from '../common/tenancy';
 
 interface AuditEventFilter {
@@ -30,9 +30,7 @@ interface AuditEventFilter {
   to?: Date | null;
 }
 
-export interface AuditEventsArgs {
-  first?: number | null;
-  after?: string | null;
+export interface AuditEventsArgs extends PageArgs {
   filter?: AuditEventFilter | null;
 }
 
@@ -50,11 +48,7 @@ interface AuditEventView {
   ip: string | null;
 }
 
-export interface AuditEventPage {
-  edges: Array<{ cursor: string; node: AuditEventView }>;
-  nodes: AuditEventView[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+export type AuditEventPage = Connection<AuditEventView>;
 
 interface Row {
   id: unknown;
@@ -82,13 +76,14 @@ export class AuditTrailService {
   ) {}
 
   /**
-   * A page of audit events, keyset on id (descending) over the index the filter picks:
-   * (orgId, targetUserId, id), (orgId, actorUserId, id), (orgId, action, id) or (orgId, id).
-   * Other filter fields and the time window are checked on the rows that index walks.
+   * A page of audit events, keyset on id (descending; backward pages walk it ascending) over the
+   * index the filter picks: (orgId, targetUserId, id), (orgId, actorUserId, id), (orgId, action,
+   * id) or (orgId, id). Other filter fields and the time window are checked on the rows that
+   * index walks.
    */
   async listAuditEvents(ctx: RequestContext, args: AuditEventsArgs): Promise<AuditEventPage> {
     const s = await authorize(ctx, this.audit, Op.AuditRead, { action: 'audit.read' });
-    const first = pageSize(args.first, PAGE_LIMITS.audit);
+    const w = pageWindow(args, PAGE_LIMITS.audit);
     const f = args.filter ?? {};
     const params: Record<string, unknown> = { orgId: sessionOrgId(s) };
     const where = ['e.orgId = :orgId'];
@@ -139,21 +134,29 @@ export class AuditTrailService {
       f.from?.toISOString() ?? null,
       f.to?.toISOString() ?? null,
     ]);
-    if (args.after != null) {
-      const p = decodeCursor(this.cursorKey, binding, args.after) as { id?: unknown } | null;
-      assertThat(p && Number.isSafeInteger(p.id), () => new BadUserInputError('after is not a cursor of this list.', 'after'));
-      where.push('e.id < :afterId');
-      params.afterId = p.id;
+    let cursorId: number | null = null;
+    if (w.cursor !== null) {
+      const p = decodeCursor(this.cursorKey, binding, w.cursor) as { id?: unknown } | null;
+      assertThat(
+        p && Number.isSafeInteger(p.id),
+        () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField),
+      );
+      cursorId = p.id as number;
     }
-    const rows = await rawQuery<Row>(
-      s.manager,
-      `SELECT e.id, e.at, e.action, e.outcome, e.actorUserId, e.impersonatorUserId, e.targetUserId, e.changes, e.requestId, e.ip
-         FROM ${tableWithIndex(dialectOf(s), 'audit_events', 'e', index)}
-        WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ${first + 1}`,
-      params,
-    );
-    const edges = rows.slice(0, first).map((r) => {
-      const node: AuditEventView = {
+    const table = tableWithIndex(dialectOf(s), 'audit_events', 'e', index);
+    // Newest first is id DESC; a backward page (and the probe against a forward one) walks id ASC.
+    const walk = (fromId: number | null, backward: boolean, limit: number): Promise<Row[]> =>
+      rawQuery<Row>(
+        s.manager,
+        `SELECT e.id, e.at, e.action, e.outcome, e.actorUserId, e.impersonatorUserId, e.targetUserId, e.changes, e.requestId, e.ip
+           FROM ${table}
+          WHERE ${[...where, ...(fromId === null ? [] : [`e.id ${backward ? '>' : '<'} :fromId`])].join(' AND ')}
+          ORDER BY e.id ${backward ? 'ASC' : 'DESC'} LIMIT ${limit}`,
+        { ...params, fromId },
+      );
+    const rows = await walk(cursorId, w.backward, w.size + 1);
+    return connectionOf(rows, w, {
+      node: (r): AuditEventView => ({
         id: Number(r.id),
         at: toDate(r.at)!,
         action: auditActionKind(r.action),
@@ -165,14 +168,10 @@ export class AuditTrailService {
         changes: r.changes ? auditChangeList(JSON.parse(r.changes)) : [],
         requestId: r.requestId,
         ip: r.ip,
-      };
-      return { cursor: encodeCursor(this.cursorKey, binding, { id: node.id }), node };
+      }),
+      cursor: (r) => encodeCursor(this.cursorKey, binding, { id: Number(r.id) }),
+      behind: async (r) => (await walk(Number(r.id), !w.backward, 1)).length > 0,
     });
-    return {
-      edges,
-      nodes: edges.map((e) => e.node),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-    };
   }
 
   /** The filter's action as SQL: one stored name, a door kind's prefix, or nothing. */

@@ -1,5 +1,5 @@
 import type { SessionContext } from '../../context';
-import { Membership, Org, Role, User, type UserGroup } from '../../entities';
+import { Membership, Org, Role, User } from '../../entities';
 import { NotFoundError, UnauthenticatedError } from '../../errors';
 import { rawQuery, toBool, toDate } from '../../db/raw';
 import { memberView, type MemberView } from '../members/member-view';
@@ -89,11 +89,3 @@ export async function loadRole(ctx: SessionContext, id: number): Promise<Role> {
   return role;
 }
 
-/** The session org's roles or user groups, by name (at most `take`). */
-export function listNamedSets<T extends Role | UserGroup>(ctx: SessionContext, entity: new () => T, take: number): Promise<T[]> {
-  return ctx.manager.find(entity, {
-    where: { orgId: sessionOrgId(ctx) } as never,
-    order: { name: 'ASC', id: 'ASC' } as never,
-    take,
-  });
-}

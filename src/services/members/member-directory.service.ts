@@ -6,7 +6,7 @@ import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
 import { Op, allows, authorize, authorizeMemberRef } from '../access/policy';
 import { parseId, type MemberRef } from '../common/ids';
-import { LEGACY_MAX_OFFSET, PAGE_LIMITS, pageSize } from '../common/paging';
+import { LEGACY_MAX_OFFSET, PAGE_LIMITS, connectionOf, pageSize, pageWindow, type Connection, type PageArgs } from '../common/paging';
 import { loadCurrentOrg, loadMemberView, sessionOrgId } from '../common/tenancy';
 import { memberView, type MemberView } from './member-view';
 import { parseLegacySort } from './legacy-sort';
@@ -43,23 +43,13 @@ type MemberFilterInput = Omit<MemberFilter, 'roleId' | 'groupId'> & {
   groupId?: string | number | null;
 };
 
-export interface ListMembersArgs {
-  first?: number | null;
-  after?: string | null;
+export interface ListMembersArgs extends PageArgs {
   search?: string | null;
   filter?: MemberFilterInput | null;
   orderBy?: { field: MemberSortField; direction?: SortDirection | null } | null;
 }
 
-interface MemberEdge {
-  cursor: string;
-  node: MemberView;
-}
-
-export interface MemberPage {
-  edges: MemberEdge[];
-  nodes: MemberView[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+export interface MemberPage extends Connection<MemberView> {
   /** The normalised query, so totalCount can be computed later, only when selected. */
   query: MemberQuery;
 }
@@ -112,37 +102,30 @@ export class MemberDirectoryService {
    */
   async listMembers(ctx: RequestContext, args: ListMembersArgs): Promise<MemberPage> {
     const s = await authorize(ctx, this.audit, Op.MembersList, { action: 'users.list' });
-    const first = pageSize(args.first, PAGE_LIMITS.members);
+    const w = pageWindow(args, PAGE_LIMITS.members);
     const query = await this.normalise(s, args);
-    const seek = args.after != null ? this.decodeSeek(query, args.after) : null;
-
-    const rows = await this.pageRows(s, query, seek, first + 1, 0);
-    const hasNextPage = rows.length > first;
-    const pageRows = rows.slice(0, first);
+    const seek = w.cursor !== null ? this.decodeSeek(query, w.cursor, w.cursorField) : null;
+    // Backward is the same seek over the same index in the opposite order (NULL last-login times
+    // sort lowest both ways, so the reversed order is exactly the list read from its end).
+    const walk = (from: Seek | null, backward: boolean, limit: number): Promise<Array<Record<string, unknown>>> => {
+      const sort = backward ? { ...query.sort, direction: flip(query.sort.direction) } : query.sort;
+      return this.pageRows(s, { ...query, sort }, from, limit, 0);
+    };
+    const rows = await walk(seek, w.backward, w.size + 1);
     const accounts = await this.memberLoader.accountsByIds(
       s.manager,
-      pageRows.map((r) => Number(r.userId)),
+      rows.slice(0, w.size).map((r) => Number(r.userId)),
     );
-
-    const edges: MemberEdge[] = [];
-    for (const row of pageRows) {
-      const account = accounts.get(Number(row.userId));
+    const page = connectionOf(rows, w, {
       // A soft-deleted user whose membership is still there is not listed (deleteUser removes both).
-      if (account) {
-        // Each edge cursor is an HMAC: computed only when a client selects it (most pages read
-        // nodes and pageInfo; 50 eager HMACs were about 5% of a page request's CPU in a profile).
-        let cursor: string | undefined;
-        const encode = (): string => (cursor ??= this.encodeSeek(query, row));
-        edges.push({
-          node: memberView(account, membershipFromRow(row)),
-          get cursor() {
-            return encode();
-          },
-        });
-      }
-    }
-    const last = pageRows.length ? this.encodeSeek(query, pageRows[pageRows.length - 1]) : null;
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage, endCursor: last }, query };
+      node: (row) => {
+        const account = accounts.get(Number(row.userId));
+        return account ? memberView(account, membershipFromRow(row)) : null;
+      },
+      cursor: (row) => this.encodeSeek(query, row),
+      behind: async (row) => (await walk(seekOf(query.sort, row), !w.backward, 1)).length > 0,
+    });
+    return { ...page, query };
   }
 
   /**
@@ -238,7 +221,7 @@ export class MemberDirectoryService {
    * every order but LAST_NAME are admin-only (FORBIDDEN, audited); a non-admin's search covers
    * names only.
    */
-  async normalise(s: SessionContext, args: Omit<ListMembersArgs, 'first' | 'after'>): Promise<MemberQuery> {
+  async normalise(s: SessionContext, args: Omit<ListMembersArgs, keyof PageArgs>): Promise<MemberQuery> {
     const filter: MemberFilter = {};
     for (const k of MEMBER_FILTER_KEYS) {
       const v = args.filter?.[k];
@@ -290,9 +273,13 @@ export class MemberDirectoryService {
     return encodeSeek(this.cursorKey, this.binding(q), seekOf(q.sort, row));
   }
 
-  private decodeSeek(q: MemberQuery, cursor: string): Seek {
+  private decodeSeek(q: MemberQuery, cursor: string, field: string): Seek {
     const seek = decodeSeek(this.cursorKey, this.binding(q), cursor);
-    assertThat(seek, () => new BadUserInputError('after is not a cursor of this list (other org, sort, filter or search).', 'after'));
+    assertThat(seek, () => new BadUserInputError(`${field} is not a cursor of this list (other org, sort, filter or search).`, field));
     return seek;
   }
+}
+
+function flip(d: SortDirection): SortDirection {
+  return d === 'ASC' ? 'DESC' : 'ASC';
 }

@@ -1,11 +1,10 @@
-import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../../context';
-import { Membership, type Org, User } from '../../entities';
+import { Membership, type Org } from '../../entities';
 import { BadUserInputError, ConflictError, ForbiddenError, StaleVersionError } from '../../errors';
 import { withTransaction } from '../../db/transaction';
 import { claimRow, supportsRowLocks } from '../../db/locks';
-import { rawExecute, rawQuery, toDate } from '../../db/raw';
-import { epochMicros, instantFromDb, nowInstant } from '../../db/instant';
+import { rawExecute, rawQuery } from '../../db/raw';
+import { epochMicros, nowInstant } from '../../db/instant';
 import { touchRoleFeeds } from '../roles/role-feed-stamps';
 import type { AuditService, FieldChanges } from '../audit/audit.service';
 import { Op, authorize, authorizeMemberRef } from '../access/policy';
@@ -14,26 +13,11 @@ import type { SessionService } from '../auth/session.service';
 import { isOptOutEffective } from '../mfa/mfa-policy';
 import { refId, type MemberRef } from '../common/ids';
 import { loadCurrentOrg, loadMember, sessionOrgId } from '../common/tenancy';
-import { memberView, type MemberView } from '../members/member-view';
 import { moveMemberCounters } from './member-counters';
 import { MEMBERSHIP_FLAGS, assertAdminOrAdvanced, parseMembershipPatch, parseVersion, type MembershipPatch } from './membership-fields';
 
-/** One opted-out member, as the `mfaExemptions` report lists them. */
-export interface MfaExemptionRow {
-  user: MemberView;
-  since: Date | null;
-  grantedByUserId: number | null;
-  /** The granting admin while they are still a member of this org; null otherwise. */
-  grantedBy: MemberView | null;
-  until: Date | null;
-  reason: string | null;
-  /** False once `until` has passed: sign-in enforces MFA again (rule 9). */
-  effective: boolean;
-}
-
 const MEMBERSHIP_UPDATE_ACTION = 'membership.update';
 const ORG_SET_MFA_REQUIRED_ACTION = 'org.set_mfa_required';
-const MFA_EXEMPTIONS_ACTION = 'membership.list_mfa_exemptions';
 const ORG_READ_MFA_REQUIRED_ACTION = 'org.read_mfa_required';
 
 /** The stored columns an update may write (the flags plus the opt-out bookkeeping). */
@@ -290,55 +274,6 @@ export class MembershipService {
   async orgMfaRequired(ctx: RequestContext): Promise<boolean> {
     const s = await authorize(ctx, this.audit, Op.OrgMfaRead, { action: ORG_READ_MFA_REQUIRED_ACTION });
     return (await loadCurrentOrg(s)).mfaRequired;
-  }
-
-  /**
-   * Who in the caller's org is opted out of MFA enforcement: since when, by whom, until when,
-   * why. Expired opt-outs are listed too, with `effective: false` (sign-in enforces MFA again
-   * for them; an admin may renew or clear them). Admin only.
-   */
-  async mfaExemptions(ctx: RequestContext): Promise<MfaExemptionRow[]> {
-    const s = await authorize(ctx, this.audit, Op.MfaExemptionsRead, { action: MFA_EXEMPTIONS_ACTION });
-    const now = new Date();
-    const rows = await rawQuery<Record<string, unknown>>(
-      s.manager,
-      `SELECT m.userId, m.mfaOptOutAt, m.mfaOptOutByUserId, m.mfaOptOutUntil, m.mfaOptOutReason, gm.userId AS grantorMember
-         FROM memberships m
-         JOIN users u ON u.id = m.userId AND u.deletedAt IS NULL
-         LEFT JOIN memberships gm ON gm.orgId = m.orgId AND gm.userId = m.mfaOptOutByUserId
-        WHERE m.orgId = :orgId AND m.mfaOptOut = :yes
-        ORDER BY m.userId`,
-      { orgId: sessionOrgId(s), yes: true },
-    );
-    const ids = new Set<number>();
-    for (const r of rows) {
-      ids.add(Number(r.userId));
-      if (r.grantorMember != null) {
-        ids.add(Number(r.grantorMember));
-      }
-    }
-    const [users, memberships] = ids.size
-      ? await Promise.all([
-          s.manager.find(User, { where: { id: In([...ids]) } }),
-          s.manager.find(Membership, { where: { orgId: sessionOrgId(s), userId: In([...ids]) } }),
-        ])
-      : [[], []];
-    const membershipOf = new Map(memberships.map((m) => [m.userId, m]));
-    const byId = new Map(users.flatMap((u) => (membershipOf.has(u.id) ? [[u.id, memberView(u, membershipOf.get(u.id)!)] as const] : [])));
-    return rows
-      .filter((r) => byId.has(Number(r.userId)))
-      .map((r) => {
-        const until = instantFromDb(r.mfaOptOutUntil);
-        return {
-          user: byId.get(Number(r.userId))!,
-          since: toDate(r.mfaOptOutAt),
-          grantedByUserId: r.mfaOptOutByUserId == null ? null : Number(r.mfaOptOutByUserId),
-          grantedBy: r.grantorMember == null ? null : (byId.get(Number(r.grantorMember)) ?? null),
-          until,
-          reason: (r.mfaOptOutReason as string | null) ?? null,
-          effective: isOptOutEffective(true, until, now),
-        };
-      });
   }
 }
 

@@ -6,15 +6,13 @@ import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
 import { Op, authorize } from '../access/policy';
-import { PAGE_LIMITS, pageSize } from '../common/paging';
+import { PAGE_LIMITS, connectionOf, pageWindow, type Connection, type PageArgs, type PageWindow } from '../common/paging';
 import { loadRole, sessionOrgId } from '../common/tenancy';
 import type { AuditActionName } from '../audit/audit-vocabulary';
 
-export interface FeedArgs {
+export interface FeedArgs extends PageArgs {
   roleId: number;
   since: Date;
-  first?: number | null;
-  after?: string | null;
 }
 
 interface FeedEntry {
@@ -23,10 +21,7 @@ interface FeedEntry {
   at: Instant;
 }
 
-export interface FeedPage {
-  nodes: FeedEntry[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+export type FeedPage = Connection<FeedEntry>;
 
 type FeedRow = { userId: unknown; at: unknown };
 
@@ -59,15 +54,16 @@ export class RoleFeedService {
    */
   async usersRemovedFromRole(ctx: RequestContext, args: FeedArgs): Promise<FeedPage> {
     const feed = await this.prepareFeed(ctx, 'roles.removed_feed', 'role-removed', args);
-    const rows = await rawQuery<FeedRow>(
-      feed.s.manager,
-      `SELECT ra.userId, ra.removedAt AS at FROM ${tableWithIndex(dialectOf(feed.s), 'role_assignments', 'ra', 'IDX_role_assignments_role_removed')}
-        WHERE ra.roleId = :roleId AND ra.removedAt >= :since AND ra.removedAt <= :settled${feed.seekSql('ra.removedAt')}
-          AND NOT EXISTS (SELECT 1 FROM role_assignments cur WHERE cur.roleId = ra.roleId AND cur.userId = ra.userId AND cur.removedAt IS NULL)
-        ORDER BY ra.removedAt, ra.userId LIMIT ${feed.first + 1}`,
-      feed.params,
+    return this.feedPage(feed, (seek, backward, limit) =>
+      rawQuery<FeedRow>(
+        feed.s.manager,
+        `SELECT ra.userId, ra.removedAt AS at FROM ${tableWithIndex(dialectOf(feed.s), 'role_assignments', 'ra', 'IDX_role_assignments_role_removed')}
+          WHERE ra.roleId = :roleId AND ra.removedAt >= :since AND ra.removedAt <= :settled${seekSql('ra.removedAt', seek, backward)}
+            AND NOT EXISTS (SELECT 1 FROM role_assignments cur WHERE cur.roleId = ra.roleId AND cur.userId = ra.userId AND cur.removedAt IS NULL)
+          ${orderSql('ra.removedAt', backward)} LIMIT ${limit}`,
+        { ...feed.params, ...seekParams(seek) },
+      ),
     );
-    return this.feedPage(rows, feed);
   }
 
   /**
@@ -77,71 +73,105 @@ export class RoleFeedService {
    */
   async usersUpdatedByRole(ctx: RequestContext, args: FeedArgs): Promise<FeedPage> {
     const feed = await this.prepareFeed(ctx, 'roles.updated_feed', 'role-updated', args);
-    const rows = await rawQuery<FeedRow>(
-      feed.s.manager,
-      `SELECT ra.userId, ra.updatedAt AS at
-         FROM ${tableWithIndex(dialectOf(feed.s), 'role_assignments', 'ra', 'IDX_role_assignments_role_updated')}
-         JOIN memberships m ON m.orgId = :orgId AND m.userId = ra.userId
-        WHERE ra.roleId = :roleId AND ra.updatedAt >= :since AND ra.updatedAt <= :settled AND ra.removedAt IS NULL${feed.seekSql('ra.updatedAt')}
-        ORDER BY ra.updatedAt, ra.userId LIMIT ${feed.first + 1}`,
-      { ...feed.params, orgId: sessionOrgId(feed.s) },
+    return this.feedPage(feed, (seek, backward, limit) =>
+      rawQuery<FeedRow>(
+        feed.s.manager,
+        `SELECT ra.userId, ra.updatedAt AS at
+           FROM ${tableWithIndex(dialectOf(feed.s), 'role_assignments', 'ra', 'IDX_role_assignments_role_updated')}
+           JOIN memberships m ON m.orgId = :orgId AND m.userId = ra.userId
+          WHERE ra.roleId = :roleId AND ra.updatedAt >= :since AND ra.updatedAt <= :settled AND ra.removedAt IS NULL${seekSql('ra.updatedAt', seek, backward)}
+          ${orderSql('ra.updatedAt', backward)} LIMIT ${limit}`,
+        { ...feed.params, ...seekParams(seek), orgId: sessionOrgId(feed.s) },
+      ),
     );
-    return this.feedPage(rows, feed);
   }
 
   private async prepareFeed(ctx: RequestContext, action: AuditActionName, kind: string, args: FeedArgs): Promise<PreparedFeed> {
     const s = await authorize(ctx, this.audit, Op.RoleFeedRead, { action });
     const { roleId, since } = args;
     assertThat(since instanceof Date && !Number.isNaN(since.getTime()), () => new BadUserInputError('since must be a date-time.', 'since'));
-    const first = pageSize(args.first, PAGE_LIMITS.roleFeeds);
+    const w = pageWindow(args, PAGE_LIMITS.roleFeeds);
     await loadRole(s, roleId);
     const sinceExact = toInstant(since);
     const binding = JSON.stringify([kind, sessionOrgId(s), roleId, sinceExact.toISOString()]);
-    const seek = this.decodeFeedCursor(binding, args.after);
+    const seek = this.decodeFeedCursor(binding, w);
     const settled = Instant.fromEpochMicros(nowInstant().epochMicros - this.settleMs * 1000);
-    const params: Record<string, unknown> = { roleId, since: sinceExact, settled, ...(seek ? { k: seek.at, id: seek.id } : {}) };
-    return {
-      s,
-      first,
-      binding,
-      after: args.after ?? null,
-      params,
-      seekSql: (column) => (seek ? ` AND ${column} >= :k AND (${column} > :k OR ra.userId > :id)` : ''),
-    };
+    return { s, w, binding, seek, params: { roleId, since: sinceExact, settled } };
   }
 
-  private decodeFeedCursor(binding: string, after: string | null | undefined): { at: Instant; id: number } | null {
-    if (after === null || after === undefined) {
+  private decodeFeedCursor(binding: string, w: PageWindow): FeedSeek | null {
+    if (w.cursor === null) {
       return null;
     }
-    const seek = decodeSeek(this.cursorKey, binding, after);
+    const seek = decodeSeek(this.cursorKey, binding, w.cursor);
     let at: Instant | null = null;
     try {
-      at = typeof seek?.k === 'string' ? parseInstant(seek.k, 'after') : null;
+      at = typeof seek?.k === 'string' ? parseInstant(seek.k, w.cursorField) : null;
     } catch {
       at = null;
     }
-    assertThat(seek && at, () => new BadUserInputError('after is not a cursor of this feed.', 'after'));
+    assertThat(seek && at, () => new BadUserInputError(`${w.cursorField} is not a cursor of this feed.`, w.cursorField));
     return { at, id: seek.id };
   }
 
   /**
-   * One page. `endCursor` is the position after the last entry; on an empty page it is the
-   * `after` the client sent, so a poller can always resume from `endCursor`.
+   * One page, read by `walk` from the cursor in the page's direction. `endCursor` is the position
+   * after the last entry; on an empty forward page it is the `after` the client sent, so a poller
+   * can always resume from `endCursor`.
    */
-  private feedPage(rows: FeedRow[], feed: PreparedFeed): FeedPage {
-    const nodes = rows.slice(0, feed.first).map((r) => ({ userId: Number(r.userId), at: instantFromDb(r.at)! }));
-    const last = nodes[nodes.length - 1];
-    const endCursor = last ? encodeSeek(this.cursorKey, feed.binding, { k: last.at.toISOString(), id: last.userId }) : feed.after;
-    return { nodes, pageInfo: { hasNextPage: rows.length > feed.first, endCursor } };
+  private async feedPage(
+    feed: PreparedFeed,
+    walk: (seek: FeedSeek | null, backward: boolean, limit: number) => Promise<FeedRow[]>,
+  ): Promise<FeedPage> {
+    const { w } = feed;
+    const rows = await walk(feed.seek, w.backward, w.size + 1);
+    const entry = (r: FeedRow): FeedEntry => ({ userId: Number(r.userId), at: instantFromDb(r.at)! });
+    const page = connectionOf(rows, w, {
+      node: entry,
+      cursor: (r) => {
+        const e = entry(r);
+        return encodeSeek(this.cursorKey, feed.binding, { k: e.at.toISOString(), id: e.userId });
+      },
+      behind: async (r) => {
+        const e = entry(r);
+        return (await walk({ at: e.at, id: e.userId }, !w.backward, 1)).length > 0;
+      },
+    });
+    if (page.nodes.length === 0 && !w.backward) {
+      page.pageInfo.endCursor = w.cursor;
+    }
+    return page;
   }
+}
+
+interface FeedSeek {
+  at: Instant;
+  id: number;
+}
+
+/** The guarded keyset seek over (time, userId), in either direction (docs/graphql.md). */
+function seekSql(column: string, seek: FeedSeek | null, backward: boolean): string {
+  if (!seek) {
+    return '';
+  }
+  return backward
+    ? ` AND ${column} <= :k AND (${column} < :k OR ra.userId < :id)`
+    : ` AND ${column} >= :k AND (${column} > :k OR ra.userId > :id)`;
+}
+
+function seekParams(seek: FeedSeek | null): Record<string, unknown> {
+  return seek ? { k: seek.at, id: seek.id } : {};
+}
+
+function orderSql(column: string, backward: boolean): string {
+  const d = backward ? 'DESC' : 'ASC';
+  return `ORDER BY ${column} ${d}, ra.userId ${d}`;
 }
 
 interface PreparedFeed {
   s: SessionContext;
-  first: number;
+  w: PageWindow;
   binding: string;
-  after: string | null;
+  seek: FeedSeek | null;
   params: Record<string, unknown>;
-  seekSql: (column: string) => string;
 }

@@ -1,18 +1,23 @@
 import type { RequestContext, SessionContext } from '../../context';
 import { Role, UserGroup, UserGroupMember } from '../../entities';
-import { ConflictError, NotFoundError, assertThat } from '../../errors';
+import { LessThan, MoreThan } from 'typeorm';
+import { BadUserInputError, ConflictError, NotFoundError, assertThat } from '../../errors';
 import { rawExecute, rawQuery } from '../../db/raw';
 import { claimRow } from '../../db/locks';
 import { withTransaction } from '../../db/transaction';
 import { nowInstant } from '../../db/instant';
 import type { AuditService } from '../audit/audit.service';
 import { Op, authorize } from '../access/policy';
-import { PAGE_LIMITS } from '../common/paging';
-import { listNamedSets, loadMember, sessionOrgId } from '../common/tenancy';
+import { PAGE_LIMITS, connectionOf, pageWindow, type Connection, type Lazy, type PageArgs } from '../common/paging';
+import { loadMember, sessionOrgId } from '../common/tenancy';
+import { decodeSeek, encodeSeek, type CursorKey } from '../../security/cursor';
 import { cleanName } from '../common/validation';
 import type { AuditActionName } from '../audit/audit-vocabulary';
 
 type Named = { id: number; name: string };
+
+/** A page of roles or groups, with the org's total (computed only when selected). */
+export type NamedSetPage<T> = Connection<T> & { totalCount: Lazy<number> };
 
 /**
  * Roles and user groups of the session's org: listing, creating, membership changes (admin,
@@ -24,18 +29,56 @@ type Named = { id: number; name: string };
  * locking its row first.
  */
 export class RoleService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly cursorKey: CursorKey,
+  ) {}
 
-  /** The org's roles by name (admin-only: role data is admin data, rule 4). */
-  async listRoles(ctx: RequestContext): Promise<Role[]> {
+  /** A page of the org's roles by name (admin-only: role data is admin data, rule 4). */
+  async listRoles(ctx: RequestContext, args: PageArgs): Promise<NamedSetPage<Role>> {
     const s = await authorize(ctx, this.audit, Op.RolesRead, { action: 'roles.list' });
-    return listNamedSets(s, Role, PAGE_LIMITS.namedSets.max);
+    return this.pageNamed(s, Role, 'roles', args);
   }
 
-  /** The org's user groups by name (admin-only). */
-  async listGroups(ctx: RequestContext): Promise<UserGroup[]> {
+  /** A page of the org's user groups by name (admin-only). */
+  async listGroups(ctx: RequestContext, args: PageArgs): Promise<NamedSetPage<UserGroup>> {
     const s = await authorize(ctx, this.audit, Op.GroupsRead, { action: 'groups.list' });
-    return listNamedSets(s, UserGroup, PAGE_LIMITS.namedSets.max);
+    return this.pageNamed(s, UserGroup, 'groups', args);
+  }
+
+  /**
+   * Keyset page by name over the unique (orgId, name) index: the name alone is the position (it
+   * is unique in the org, so it needs no tie-breaker), compared in the index's own collation.
+   * totalCount counts the org's prefix of that index, only when selected.
+   */
+  private async pageNamed<T extends Role | UserGroup>(
+    s: SessionContext,
+    entity: new () => T,
+    kind: string,
+    args: PageArgs,
+  ): Promise<NamedSetPage<T>> {
+    const w = pageWindow(args, PAGE_LIMITS.namedSets);
+    const orgId = sessionOrgId(s);
+    const binding = JSON.stringify([kind, orgId]);
+    let from: string | null = null;
+    if (w.cursor !== null) {
+      const seek = decodeSeek(this.cursorKey, binding, w.cursor);
+      assertThat(typeof seek?.k === 'string', () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField));
+      from = seek.k;
+    }
+    const walk = (name: string | null, backward: boolean, take: number): Promise<T[]> =>
+      s.manager.find(entity, {
+        where: { orgId, ...(name === null ? {} : { name: backward ? LessThan(name) : MoreThan(name) }) } as never,
+        order: { name: backward ? 'DESC' : 'ASC' } as never,
+        take,
+      });
+    const rows = await walk(from, w.backward, w.size + 1);
+    const page = connectionOf(rows, w, {
+      node: (r) => r,
+      cursor: (r) => encodeSeek(this.cursorKey, binding, { k: r.name, id: r.id }),
+      behind: async (r) => (await walk(r.name, !w.backward, 1)).length > 0,
+    });
+    return { ...page, totalCount: () => s.manager.count(entity, { where: { orgId } as never }) };
   }
 
   /** A new role (admin, audited); CONFLICT when the org already has one of that name. */

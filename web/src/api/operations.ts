@@ -269,15 +269,28 @@ export interface Named {
   name: string;
 }
 
-export const ROLES_AND_GROUPS: TypedDocumentNode<{ roles: Named[]; userGroups: Named[] }, Record<string, never>> = gql`
+/** A page of a connection as the console reads it (nodes and pageInfo; cursors per edge are not needed). */
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+/** The filter dropdowns: the first 200 roles and groups (the lists' maximum page; orgs have a handful). */
+export const ROLES_AND_GROUPS: TypedDocumentNode<{ roles: Page<Named>; userGroups: Page<Named> }, Record<string, never>> = gql`
   query ConsoleRolesAndGroups {
-    roles {
-      id
-      name
+    roles(first: 200) {
+      nodes {
+        id
+        name
+      }
+      ${PAGE_INFO_FIELDS}
     }
-    userGroups {
-      id
-      name
+    userGroups(first: 200) {
+      nodes {
+        id
+        name
+      }
+      ${PAGE_INFO_FIELDS}
     }
   }
 `;
@@ -419,7 +432,7 @@ export interface MfaExemption {
 }
 
 export const ORG_MFA: TypedDocumentNode<
-  { me: { org: { id: string; mfaRequired: boolean } }; mfaExemptions: MfaExemption[] },
+  { me: { org: { id: string; mfaRequired: boolean } }; mfaExemptions: Page<MfaExemption> },
   Record<string, never>
 > = gql`
   query ConsoleOrgMfa {
@@ -429,17 +442,20 @@ export const ORG_MFA: TypedDocumentNode<
         mfaRequired
       }
     }
-    mfaExemptions {
-      user {
-        ${PERSON_FIELDS}
+    mfaExemptions(first: 200) {
+      nodes {
+        user {
+          ${PERSON_FIELDS}
+        }
+        since
+        until
+        reason
+        effective
+        grantedBy {
+          ${PERSON_FIELDS}
+        }
       }
-      since
-      until
-      reason
-      effective
-      grantedBy {
-        ${PERSON_FIELDS}
-      }
+      ${PAGE_INFO_FIELDS}
     }
   }
 `;

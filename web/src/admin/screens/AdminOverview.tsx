@@ -95,7 +95,7 @@ function OrgMfa() {
         error={changeError}
       />
       <h3>MFA exemptions</h3>
-      {data.mfaExemptions.length === 0 ? (
+      {data.mfaExemptions.nodes.length === 0 ? (
         <p className="muted">Nobody is opted out.</p>
       ) : (
         <table aria-label="MFA exemptions">
@@ -110,7 +110,7 @@ function OrgMfa() {
             </tr>
           </thead>
           <tbody>
-            {data.mfaExemptions.map((x) => (
+            {data.mfaExemptions.nodes.map((x) => (
               <tr key={x.user.id}>
                 <td>
                   <Link to={`/users/${x.user.id}`}>{fullName(x.user)}</Link>
@@ -125,6 +125,7 @@ function OrgMfa() {
           </tbody>
         </table>
       )}
+      {data.mfaExemptions.pageInfo.hasNextPage ? <p className="muted">Showing the first 200 exemptions.</p> : null}
     </section>
   );
 }

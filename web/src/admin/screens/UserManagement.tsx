@@ -114,8 +114,8 @@ function AdminList({
     }
   };
 
-  const groups = lists.data?.userGroups ?? [];
-  const roles = lists.data?.roles ?? [];
+  const groups = lists.data?.userGroups.nodes ?? [];
+  const roles = lists.data?.roles.nodes ?? [];
   return (
     <>
       <div className="filters">
