@@ -281,6 +281,9 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     // The member's refused fields are one kind, each named by actionName; the filter takes the kind.
     const doorDenials = (await admin.gql(AUDIT, { filter: { action: 'GRAPHQL_FIELD_DENIED' } })).data!.auditEvents.nodes;
     expect(doorDenials.length).toBeGreaterThan(0);
+    // Every refusal of the GraphQL door, and nothing else: the kind's range of the action index.
+    const stored = await sql("SELECT id FROM audit_events WHERE orgId = :o AND action LIKE 'graphql.%' ORDER BY id DESC", { o: org.id });
+    expect(doorDenials.map((n: any) => Number(n.id))).toEqual(stored.slice(0, 50).map((r: any) => Number(r.id)));
     for (const n of doorDenials) {
       expect(n).toMatchObject({ action: 'GRAPHQL_FIELD_DENIED', outcome: 'FORBIDDEN', actionName: expect.stringMatching(/^graphql\./) });
     }
