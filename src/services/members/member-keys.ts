@@ -36,7 +36,7 @@ export type MemberKeyTarget = { membershipId: number } | { userId: number };
  * to that length is one range of the index in (nameKey, userId) order; a longer term seeks its
  * first SEARCH_PREFIX_CHARS characters and filters by the whole term.
  */
-export const SEARCH_PREFIX_CHARS = 4;
+const SEARCH_PREFIX_CHARS = 4;
 
 /** The keys of one membership as the search index sees them. */
 export interface KeyedMember {
