@@ -18,7 +18,6 @@ export type { MembershipStatus };
 export {
   AuditEvent,
   Membership,
-  MemberSearchPrefix,
   MfaFactor,
   NotificationOutbox,
   Org,

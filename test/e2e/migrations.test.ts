@@ -3,6 +3,7 @@ import { Membership, User } from '../../src/entities';
 import { freshDatabase, testDbKind } from '../support/harness';
 import { openDataSource } from '../../ormconfig';
 import { parseDatabaseUrl } from '../../src/config/config';
+import { searchPrefixRows } from '../../src/services/members/member-keys';
 
 describe(`migrations (${testDbKind()})`, () => {
   it('produce exactly the schema the entities describe', async () => {
@@ -76,6 +77,18 @@ describe(`migration AccountMembershipSplit moves each account's profile onto its
         [2, 'Ada', 'Lovelace', 'en-GB', 'HR-1', 'active', '2026-03-04T05:06:07.000Z'],
         [3, 'Bob', 'Stone', 'de-CH', null, 'active', null],
       ]);
+      // SearchPrefixes filled the search index from the keys (member-keys.ts computes the same rows).
+      const indexed = (await ds.query(
+        'SELECT orgId, userId, COUNT(*) AS n FROM member_search_prefixes GROUP BY orgId, userId ORDER BY orgId, userId',
+      )) as Array<Record<string, number | string>>;
+      expect(indexed.map((r) => [Number(r.orgId), Number(r.userId), Number(r.n)])).toEqual(
+        [...rows]
+          .sort((a, b) => a.orgId - b.orgId || a.userId - b.userId)
+          .map((m) => {
+            const want = searchPrefixRows(m);
+            return [m.orgId, m.userId, want.names.length + want.emailOnly.length];
+          }),
+      );
       // The move is not a change of the members: updatedAt (the sync feeds' "changed since") stays.
       expect(rows.every((m) => m.updatedAt.getTime() === Date.parse('2026-01-06T00:00:00.000Z'))).toBe(true);
       const accounts = await ds.getRepository(User).find({ order: { id: 'ASC' } });

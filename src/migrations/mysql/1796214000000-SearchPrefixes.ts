@@ -26,8 +26,7 @@ export class SearchPrefixesMysql1796214000000 implements MigrationInterface {
     await queryRunner.query(
       `${INTO} SELECT m.orgId, 1, SUBSTR(m.emailKey, 1, l.n), m.nameKey, m.userId FROM memberships m CROSS JOIN (${LENGTHS}) l
         WHERE CHAR_LENGTH(m.emailKey) >= l.n AND SUBSTR(m.emailKey, l.n, 1) <> ' '
-          AND NOT EXISTS (SELECT 1 FROM member_search_prefixes p WHERE p.orgId = m.orgId AND p.emailOnly = 0
-            AND p.prefix = SUBSTR(m.emailKey, 1, l.n) AND p.nameKey = m.nameKey AND p.userId = m.userId)`,
+          AND SUBSTR(m.emailKey, 1, l.n) <> SUBSTR(m.nameKey, 1, l.n) AND SUBSTR(m.emailKey, 1, l.n) <> SUBSTR(m.fullNameKey, 1, l.n)`,
     );
   }
 

@@ -36,7 +36,7 @@ export type MemberKeyTarget = { membershipId: number } | { userId: number };
  * to that length is one range of the index in (nameKey, userId) order; a longer term seeks its
  * first SEARCH_PREFIX_CHARS characters and filters by the whole term.
  */
-export const SEARCH_PREFIX_CHARS = 4;
+const SEARCH_PREFIX_CHARS = 4;
 
 /** The keys of one membership as the search index sees them. */
 export interface KeyedMember {
@@ -202,7 +202,8 @@ export async function deleteMembershipKeys(manager: EntityManager, membershipId:
  * (the bulk seed's path; the migration SearchPrefixes runs the same statements as of its date).
  * The rows are those searchPrefixRows computes, except that only prefixes ending in a space are
  * left out (other whitespace is kept: rows no trimmed term seeks, which deleteSearchPrefixes
- * removes too), and MariaDB compares email and name prefixes under the column's collation.
+ * removes too), and MariaDB compares email and name prefixes under the column's collation. (No
+ * statement reads the table it fills: MariaDB would stage such an INSERT … SELECT in a temporary table.)
  */
 export async function backfillSearchPrefixes(
   run: (sql: string) => Promise<unknown>,
@@ -220,7 +221,6 @@ export async function backfillSearchPrefixes(
   await run(`${into} SELECT m.orgId, 0, ${prefix('fullNameKey')}, m.nameKey, m.userId ${rows('fullNameKey')}`);
   await run(
     `${into} SELECT m.orgId, 1, ${prefix('emailKey')}, m.nameKey, m.userId ${rows('emailKey')}
-       AND NOT EXISTS (SELECT 1 FROM member_search_prefixes n WHERE n.orgId = m.orgId AND n.emailOnly = 0
-         AND n.prefix = ${prefix('emailKey')} AND n.nameKey = m.nameKey AND n.userId = m.userId)`,
+       AND ${prefix('emailKey')} <> ${prefix('nameKey')} AND ${prefix('emailKey')} <> ${prefix('fullNameKey')}`,
   );
 }
