@@ -36,24 +36,29 @@ export interface ExportRow {
 }
 
 /**
- * The export's select list: what the CSV shows, and the account's email (NULL when the account
- * is deleted: that member is not exported, as the member view has no account to show).
+ * The export's select list: what the CSV shows, and the account's email (the first subquery is
+ * NULL when the account is deleted: that member is not exported, as the member view has no
+ * account to show). `until` and `login` select the two times (as stored, or formatted on MySQL).
  */
-const EXPORT_COLUMNS = [
-  'm.userId',
-  'm.firstName',
-  'm.lastName',
-  'm.status',
-  'm.inviteEmail',
-  'm.isActive',
-  'm.isAdmin',
-  'm.allAccess',
-  'm.mfaOptOut',
-  'm.mfaOptOutUntil',
-  'm.lastLoginAt',
-  '(SELECT 1 FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountLive',
-  '(SELECT a.email FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountEmail',
-].join(', ');
+function exportColumns(until: string, login: string): string {
+  return [
+    'm.userId',
+    'm.firstName',
+    'm.lastName',
+    'm.status',
+    'm.inviteEmail',
+    'm.isActive',
+    'm.isAdmin',
+    'm.allAccess',
+    'm.mfaOptOut',
+    `${until} AS mfaOptOutUntil`,
+    `${login} AS lastLoginAt`,
+    '(SELECT 1 FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountLive',
+    '(SELECT a.email FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountEmail',
+  ].join(', ');
+}
+
+const EXPORT_COLUMNS = exportColumns('m.mfaOptOutUntil', 'm.lastLoginAt');
 
 /** "No limit" for the one streamed statement (a LIMIT both engines and the UNION branches accept). */
 const ALL_ROWS = 2 ** 31 - 1;
@@ -188,21 +193,10 @@ export async function* exportRowBatches(
  * MySQL's select list: the same values, times as text (mysql2 builds no Date; the CSV prints
  * lastLoginAt to the millisecond as a Date would, the exact opt-out end to the microsecond).
  */
-const MYSQL_EXPORT_COLUMNS = [
-  'm.userId',
-  'm.firstName',
-  'm.lastName',
-  'm.status',
-  'm.inviteEmail',
-  'm.isActive',
-  'm.isAdmin',
-  'm.allAccess',
-  'm.mfaOptOut',
+const MYSQL_EXPORT_COLUMNS = exportColumns(
   "DATE_FORMAT(m.mfaOptOutUntil, '%Y-%m-%dT%H:%i:%s.%fZ')",
   "DATE_FORMAT(m.lastLoginAt, '%Y-%m-%dT%H:%i:%s.%f')",
-  '(SELECT 1 FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL)',
-  '(SELECT a.email FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL)',
-].join(', ');
+);
 
 /** A MYSQL_EXPORT_COLUMNS row (as an array) as an ExportRow; null when the account is gone. */
 function mysqlExportRow(r: unknown[], lookups: OrgLookups): ExportRow | null {
