@@ -186,6 +186,8 @@ export async function* exportRowBatches(
       return;
     }
     seek = seekOf(query.sort, rows[rows.length - 1]);
+    // better-sqlite3 runs on this thread: let other requests in between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
