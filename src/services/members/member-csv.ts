@@ -18,15 +18,13 @@ const CSV_COLUMNS: ReadonlyArray<[header: string, value: (r: ExportRow) => strin
   ['All Data Access', (r) => yesNo(r.allAccess)],
   ['MFA Enrolled', (r) => yesNo(r.mfaEnrolled)],
   ['MFA Opt-Out', (r) => yesNo(r.mfaOptOut)],
-  ['MFA Opt-Out Until', (r) => isoOrEmpty(r.mfaOptOutUntil)],
-  ['Last Login', (r) => isoOrEmpty(r.lastLoginAt)],
+  ['MFA Opt-Out Until', (r) => r.mfaOptOutUntil ?? ''],
+  ['Last Login', (r) => r.lastLoginAt ?? ''],
   ['Roles', (r) => joinedNames(r.roles)],
   ['Groups', (r) => joinedNames(r.groups)],
 ];
 
 const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
-// An Instant (exact column) prints its six fraction digits.
-const isoOrEmpty = (d: Date | null): string => (d ? d.toISOString() : '');
 
 /** Members share their role/group arrays (member-export-source.ts): each list is joined once. */
 const joined = new WeakMap<readonly string[], string>();

@@ -25,8 +25,10 @@ export interface ExportRow {
   isAdmin: boolean;
   allAccess: boolean;
   mfaOptOut: boolean;
-  mfaOptOutUntil: Date | null;
-  lastLoginAt: Date | null;
+  /** ISO 8601 UTC: six fraction digits (an exact time). */
+  mfaOptOutUntil: string | null;
+  /** ISO 8601 UTC to the millisecond. */
+  lastLoginAt: string | null;
   /** Role and group names by name; the same array object for members with the same names. */
   roles: readonly string[];
   groups: readonly string[];
@@ -34,24 +36,29 @@ export interface ExportRow {
 }
 
 /**
- * The export's select list: what the CSV shows, and the account's email (NULL when the account
- * is deleted: that member is not exported, as the member view has no account to show).
+ * The export's select list: what the CSV shows, and the account's email (the first subquery is
+ * NULL when the account is deleted: that member is not exported, as the member view has no
+ * account to show). `until` and `login` select the two times (as stored, or formatted on MySQL).
  */
-const EXPORT_COLUMNS = [
-  'm.userId',
-  'm.firstName',
-  'm.lastName',
-  'm.status',
-  'm.inviteEmail',
-  'm.isActive',
-  'm.isAdmin',
-  'm.allAccess',
-  'm.mfaOptOut',
-  'm.mfaOptOutUntil',
-  'm.lastLoginAt',
-  '(SELECT 1 FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountLive',
-  '(SELECT a.email FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountEmail',
-].join(', ');
+function exportColumns(until: string, login: string): string {
+  return [
+    'm.userId',
+    'm.firstName',
+    'm.lastName',
+    'm.status',
+    'm.inviteEmail',
+    'm.isActive',
+    'm.isAdmin',
+    'm.allAccess',
+    'm.mfaOptOut',
+    `${until} AS mfaOptOutUntil`,
+    `${login} AS lastLoginAt`,
+    '(SELECT 1 FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountLive',
+    '(SELECT a.email FROM users a WHERE a.id = m.userId AND a.deletedAt IS NULL) AS accountEmail',
+  ].join(', ');
+}
+
+const EXPORT_COLUMNS = exportColumns('m.mfaOptOutUntil', 'm.lastLoginAt');
 
 /** "No limit" for the one streamed statement (a LIMIT both engines and the UNION branches accept). */
 const ALL_ROWS = 2 ** 31 - 1;
@@ -137,8 +144,8 @@ function exportRow(r: Record<string, unknown>, lookups: OrgLookups): ExportRow |
     isAdmin: toBool(r.isAdmin),
     allAccess: toBool(r.allAccess),
     mfaOptOut: toBool(r.mfaOptOut),
-    mfaOptOutUntil: instantFromDb(r.mfaOptOutUntil),
-    lastLoginAt: toDate(r.lastLoginAt),
+    mfaOptOutUntil: instantFromDb(r.mfaOptOutUntil)?.toISOString() ?? null,
+    lastLoginAt: toDate(r.lastLoginAt)?.toISOString() ?? null,
     roles: lookups.roles.get(userId) ?? NONE,
     groups: lookups.groups.get(userId) ?? NONE,
     mfaEnrolled: lookups.mfaEnrolled.has(userId),
@@ -179,21 +186,70 @@ export async function* exportRowBatches(
       return;
     }
     seek = seekOf(query.sort, rows[rows.length - 1]);
+    // better-sqlite3 runs on this thread: let other requests in between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
+/**
+ * MySQL's select list: the same values, times as text (mysql2 builds no Date; the CSV prints
+ * lastLoginAt to the millisecond as a Date would, the exact opt-out end to the microsecond).
+ */
+const MYSQL_EXPORT_COLUMNS = exportColumns(
+  "DATE_FORMAT(m.mfaOptOutUntil, '%Y-%m-%dT%H:%i:%s.%fZ')",
+  "DATE_FORMAT(m.lastLoginAt, '%Y-%m-%dT%H:%i:%s.%f')",
+);
+
+/** A MYSQL_EXPORT_COLUMNS row (as an array) as an ExportRow; null when the account is gone. */
+function mysqlExportRow(r: unknown[], lookups: OrgLookups): ExportRow | null {
+  if (r[11] == null) {
+    return null;
+  }
+  const userId = Number(r[0]);
+  const status = r[3] as MembershipStatus;
+  const inviteEmail = (r[4] as string | null) ?? null;
+  const login = r[10] as string | null;
+  const until = r[9] as string | null;
+  return {
+    userId,
+    firstName: r[1] as string,
+    lastName: r[2] as string,
+    email: (status === 'invited' ? inviteEmail : (r[12] as string | null)) ?? inviteEmail ?? '',
+    status,
+    isActive: toBool(r[5]),
+    isAdmin: toBool(r[6]),
+    allAccess: toBool(r[7]),
+    mfaOptOut: toBool(r[8]),
+    mfaOptOutUntil: until,
+    // A Date keeps milliseconds: the same 23 characters its toISOString prints.
+    lastLoginAt: login === null ? null : login.slice(0, 23) + 'Z',
+    roles: lookups.roles.get(userId) ?? NONE,
+    groups: lookups.groups.get(userId) ?? NONE,
+    mfaEnrolled: lookups.mfaEnrolled.has(userId),
+  };
+}
+
+/** The mysql2 connection under a TypeORM query runner (callback API: query(...).stream()). */
+interface Mysql2Connection {
+  query(options: { sql: string; values: unknown[]; rowsAsArray: boolean }): { stream(options?: { highWaterMark?: number }): Readable };
+  destroy(): void;
+}
+
 async function* streamed(manager: EntityManager, query: MemberQuery, lookups: OrgLookups, batchSize: number): AsyncGenerator<ExportRow[]> {
-  const { sql, params } = memberPageSql(query, null, ALL_ROWS, 0, 'mysql', 'index', EXPORT_COLUMNS);
+  const { sql, params } = memberPageSql(query, null, ALL_ROWS, 0, 'mysql', 'index', MYSQL_EXPORT_COLUMNS);
   const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
   // Its own connection for the whole stream (the pool's others keep serving requests).
   const own = !manager.queryRunner;
   const runner: QueryRunner = manager.queryRunner ?? manager.connection.createQueryRunner();
   let finished = false;
+  let connection: Mysql2Connection | null = null;
   try {
-    const stream: Readable = await runner.stream(text, values);
+    connection = (await runner.connect()) as Mysql2Connection;
+    // Arrays, not objects: the rows are read once, here, by position.
+    const stream = connection.query({ sql: text, values, rowsAsArray: true }).stream({ highWaterMark: batchSize });
     let batch: ExportRow[] = [];
     for await (const r of stream) {
-      const row = exportRow(r as Record<string, unknown>, lookups);
+      const row = mysqlExportRow(r as unknown[], lookups);
       if (row) {
         batch.push(row);
         if (batch.length >= batchSize) {
@@ -209,7 +265,7 @@ async function* streamed(manager: EntityManager, query: MemberQuery, lookups: Or
   } finally {
     if (!finished && own) {
       // The client went away: a paused result set would hold the connection; destroy it (the pool makes a new one).
-      (runner as unknown as { databaseConnection?: { destroy(): void } }).databaseConnection?.destroy();
+      connection?.destroy();
     }
     if (own) {
       await runner.release();
