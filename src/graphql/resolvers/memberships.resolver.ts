@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Membership, Org } from '../../entities';
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { MfaExemption, UpdateMembershipInput } from '../types/memberships.types';
+import { SetOrgMfaRequiredInput, UpdateMembershipInput } from '../types/memberships.inputs';
+import { SetOrgMfaRequiredPayload, UpdateMembershipPayload } from '../types/memberships.payloads';
+import { MfaExemption } from '../types/memberships.types';
+import { fieldsOf, payload } from '../types/mutation.types';
 
 /** Admin operations on memberships and the org's MFA setting (services/memberships/membership.service.ts). */
 @Resolver()
@@ -12,23 +14,27 @@ export class MembershipResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(Op.MembershipUpdate)
-  @Mutation(() => Membership, {
+  @Mutation(() => UpdateMembershipPayload, {
     description:
       "Partial update of a member's flags (fields not sent stay as they are). Send the `version` you read to get CONFLICT instead of overwriting a concurrent change.",
   })
-  updateMembership(
+  async updateMembership(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('input', () => UpdateMembershipInput) input: UpdateMembershipInput,
-    @Arg('version', () => Int, { nullable: true }) version?: number | null,
-  ): Promise<Membership> {
-    return this.services.membership.updateMembership(ctx, { id: parseId(userId, 'userId') }, input, version);
+    @Arg('input', () => UpdateMembershipInput, { description: 'The member, the fields to change and optionally the version you read.' })
+    input: UpdateMembershipInput,
+  ): Promise<UpdateMembershipPayload> {
+    const ref = { id: parseId(input.userId, 'userId') };
+    const m = await this.services.membership.updateMembership(ctx, ref, fieldsOf(input, 'userId', 'version'), input.version);
+    return payload(input, { membership: m, userId: m.userId });
   }
 
   @Authorized(Op.OrgMfaSet)
-  @Mutation(() => Org, { description: 'Turns the org-level MFA enforcement on or off.' })
-  setOrgMfaRequired(@Ctx() ctx: GraphQLContext, @Arg('required', () => Boolean) required: boolean): Promise<Org> {
-    return this.services.membership.setOrgMfaRequired(ctx, required);
+  @Mutation(() => SetOrgMfaRequiredPayload, { description: 'Turns the org-level MFA enforcement on or off.' })
+  async setOrgMfaRequired(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => SetOrgMfaRequiredInput, { description: 'The new setting.' }) input: SetOrgMfaRequiredInput,
+  ): Promise<SetOrgMfaRequiredPayload> {
+    return payload(input, { org: await this.services.membership.setOrgMfaRequired(ctx, input.required) });
   }
 
   @Authorized(Op.MfaExemptionsRead)

@@ -52,15 +52,3 @@ export class Me {
   @Field(() => Date)
   expiresAt: Date;
 }
-
-@ObjectType({ description: 'An impersonation session: send the token as `Authorization: Bearer <token>`; it acts as the user.' })
-export class ImpersonationResult {
-  @Field(() => String)
-  token: string;
-
-  @Field(() => Date, { description: 'At most one hour from now, and never after the admin’s own session.' })
-  expiresAt: Date;
-
-  @Field(() => MemberNode)
-  user: MemberNode;
-}
