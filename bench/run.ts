@@ -140,11 +140,15 @@ async function createDatabaseIfMissing(db: ThrowawayMariaDb, name: string): Prom
 /* ---------------------------------------------------------------------------------------------- */
 
 async function signIn(url: string, email: string, accept: string[] = ['SIGNED_IN']): Promise<string> {
-  const r = await gql(url, 'mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status token } }', {
-    o: `bench-${/bench-(\d+)/.exec(email)![1]}`,
-    e: email,
-    p: SEED_PASSWORD,
-  });
+  const r = await gql(
+    url,
+    'mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o, email:$e, password:$p }){ status token } }',
+    {
+      o: `bench-${/bench-(\d+)/.exec(email)![1]}`,
+      e: email,
+      p: SEED_PASSWORD,
+    },
+  );
   const s = r.data?.signIn as { status: string; token: string } | undefined;
   if (!s || !accept.includes(s.status)) {
     throw new Error(`sign-in of ${email} failed: ${JSON.stringify(r.errors ?? s)}`);
@@ -503,10 +507,13 @@ async function main(): Promise<void> {
         path: '/graphql',
         headers: auth,
         body: (n) =>
-          body('mutation($u: ID!, $v: Boolean!) { updateMembership(userId: $u, input: { allAccess: $v }) { id allAccess } }', {
-            u: memberIds[n % memberIds.length],
-            v: Math.floor(n / memberIds.length) % 2 === 0,
-          }),
+          body(
+            'mutation($u: ID!, $v: Boolean!) { updateMembership(input: { userId: $u, allAccess: $v }) { membership { id allAccess } } }',
+            {
+              u: memberIds[n % memberIds.length],
+              v: Math.floor(n / memberIds.length) % 2 === 0,
+            },
+          ),
       });
     }
 
@@ -669,7 +676,7 @@ async function main(): Promise<void> {
           {
             url: server.url,
             path: '/graphql',
-            body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status } }', {
+            body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o, email:$e, password:$p }){ status } }', {
               o: BIG_ORG.slug,
               e: BIG_ORG.admin,
               p: SEED_PASSWORD,
@@ -788,7 +795,7 @@ async function signInOnce(url: string, email: string): Promise<{ ok: boolean; re
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status } }', {
+      body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o, email:$e, password:$p }){ status } }', {
         o: `bench-${/bench-(\d+)/.exec(email)![1]}`,
         e: email,
         p: SEED_PASSWORD,
