@@ -144,7 +144,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     expect((await signIn(app, orgA, member.email)).status).toBe('SIGNED_IN');
 
     expect((await app.gql(ACTIVATE, { t: mail.token, p: STRONG_PASSWORD })).data).toEqual({
-      activateAccount: true,
+      activateAccount: { activated: true },
     });
     expect(errorCode(await member.gql(ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(ME, {}, inB.token))).toBe('UNAUTHENTICATED');

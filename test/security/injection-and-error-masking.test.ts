@@ -133,7 +133,8 @@ describe(`injection and error masking (${testDbKind()})`, () => {
     // Every table is still there and holds what it held (createUser may have added members).
     expect(Number((await app.ds.query('SELECT COUNT(*) AS n FROM users'))[0].n)).toBeGreaterThanOrEqual(usersBefore);
     expect(Number((await app.ds.query('SELECT COUNT(*) AS n FROM sessions'))[0].n)).toBeGreaterThan(0);
-  });
+    // Some 250 requests, a dozen of them argon2 checks, plus a fresh admin after each signOut: more than the default 60 s on a busy machine.
+  }, 180_000);
 
   it('a stored string with metacharacters comes back byte for byte', async () => {
     const firstName = "Robert'); DROP TABLE users;--";
