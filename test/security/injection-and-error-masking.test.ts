@@ -71,7 +71,9 @@ function stringTakingFields(
     ['mutation', schema.getMutationType()],
   ] as const) {
     for (const field of Object.values(root?.getFields() ?? {}) as Array<GraphQLField<unknown, unknown>>) {
-      if (field.args.length === 0) {
+      // No argument, or a mutation with only an optional `input` (signOut, stopImpersonating,
+      // generateMfaTempSecret): its one string is clientMutationId, echoed and never near the database.
+      if (field.args.length === 0 || (kind === 'mutation' && field.args.every((a) => !isNonNullType(a.type)))) {
         continue;
       }
       const selection = isLeafType(getNamedType(field.type)) ? '' : '{ __typename }';
@@ -123,18 +125,13 @@ describe(`injection and error masking (${testDbKind()})`, () => {
         if (r.status >= 500 || (r.errors ?? []).some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR') || ms > 2500) {
           failures.push(`${f.name} with ${JSON.stringify(payload)}: ${r.status} ${JSON.stringify(r.errors)} in ${ms} ms`);
         }
-        if (f.name === 'mutation signOut' && !r.errors) {
-          // It ended the session the other operations run with (its clientMutationId took the payload).
-          admin = await asAdmin(app, org);
-        }
       }
     }
     expect(failures).toEqual([]);
     // Every table is still there and holds what it held (createUser may have added members).
     expect(Number((await app.ds.query('SELECT COUNT(*) AS n FROM users'))[0].n)).toBeGreaterThanOrEqual(usersBefore);
     expect(Number((await app.ds.query('SELECT COUNT(*) AS n FROM sessions'))[0].n)).toBeGreaterThan(0);
-    // Some 250 requests, a dozen of them argon2 checks, plus a fresh admin after each signOut: more than the default 60 s on a busy machine.
-  }, 180_000);
+  });
 
   it('a stored string with metacharacters comes back byte for byte', async () => {
     const firstName = "Robert'); DROP TABLE users;--";
