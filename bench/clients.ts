@@ -3,7 +3,7 @@ import { SEED_PASSWORD } from '../src/cli/seed';
 import { body } from './requests';
 import { gql } from './support';
 
-const SIGN_IN = 'mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status token } }';
+const SIGN_IN = 'mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o, email:$e, password:$p }){ status token } }';
 /** The seed's admins are admin@bench-N.bench of org bench-N. */
 const orgOf = (email: string): string => `bench-${/bench-(\d+)/.exec(email)![1]}`;
 

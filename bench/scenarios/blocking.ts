@@ -23,7 +23,7 @@ export async function blocking(bench: Bench, deepCursor: string | null, prefixes
       {
         url: server.url,
         path: '/graphql',
-        body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o, email:$e, password:$p){ status } }', {
+        body: body('mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o, email:$e, password:$p }){ status } }', {
           o: BIG_ORG.slug,
           e: BIG_ORG.admin,
           p: SEED_PASSWORD,

@@ -45,7 +45,7 @@ export async function pages(bench: Bench, deepCursor: string): Promise<void> {
     path: '/graphql',
     headers: auth,
     body: (n) =>
-      body('mutation($u: ID!, $v: Boolean!) { updateMembership(userId: $u, input: { allAccess: $v }) { id allAccess } }', {
+      body('mutation($u: ID!, $v: Boolean!) { updateMembership(input: { userId: $u, allAccess: $v }) { membership { id allAccess } } }', {
         u: memberIds[n % memberIds.length],
         v: Math.floor(n / memberIds.length) % 2 === 0,
       }),

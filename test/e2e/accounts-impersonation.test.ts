@@ -126,8 +126,8 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
 
   it('audit rows made under impersonation name both the user and the impersonator', async () => {
     const { admin, member, imp } = await setup();
-    const r = await app.gql(UPDATE_USER, { id: String(member.user.id), input: { firstName: 'Renamed' } }, imp.token);
-    expect(r.data!.updateUser.firstName).toBe('Renamed');
+    const r = await app.gql(UPDATE_USER, { input: { userId: String(member.user.id), firstName: 'Renamed' } }, imp.token);
+    expect(r.data!.updateUser.user.firstName).toBe('Renamed');
     const rows = await auditRows(app, { action: 'user.update', targetUserId: member.user.id });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorUserId: member.user.id, impersonatorUserId: admin.user.id });
@@ -149,7 +149,7 @@ describe(`accounts: impersonation (${testDbKind()})`, () => {
     const { admin, member, imp } = await setup();
     expect(errorCode(await admin.gql(STOP_IMPERSONATING))).toBe('BAD_USER_INPUT');
     expect(errorCode(await member.gql(STOP_IMPERSONATING))).toBe('BAD_USER_INPUT');
-    expect((await app.gql(STOP_IMPERSONATING, {}, imp.token)).data).toEqual({ stopImpersonating: true });
+    expect((await app.gql(STOP_IMPERSONATING, {}, imp.token)).data).toEqual({ stopImpersonating: { impersonationEnded: true } });
     expect(errorCode(await app.gql(ME, {}, imp.token))).toBe('UNAUTHENTICATED');
     expect((await admin.gql(ME)).data!.me.user.id).toBe(String(admin.user.id));
     expect((await member.gql(ME)).data!.me.user.id).toBe(String(member.user.id));

@@ -16,7 +16,8 @@ import {
 } from '../support/harness';
 import { ACTIVATE, CHANGE_PASSWORD, DELETE_USER, ISSUE_RESET, ME, STRONG_PASSWORD, invite, mailedToken } from '../support/accounts';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
+const SIGN_IN =
+  'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }';
 
 describe(`accounts: activation, reset and password change (${testDbKind()})`, () => {
   let app: TestApp;
@@ -55,7 +56,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     expect(await hashOf(acc.id)).toBeNull();
     expect((await app.ds.getRepository(PasswordToken).findOneByOrFail({ userId: acc.id })).usedAt).toBeNull();
 
-    expect((await app.gql(ACTIVATE, { t: acc.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+    expect((await app.gql(ACTIVATE, { t: acc.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
     expect(await hashOf(acc.id)).toMatch(/^\$argon2id\$/);
     expect((await signIn(app, org, acc.email, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
 
@@ -89,7 +90,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     }
     expect(await hashOf(acc.id)).toBeNull();
     // Still within its 7 days in real time: it works (so it was the clock that refused it).
-    expect((await app.gql(ACTIVATE, { t: acc.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+    expect((await app.gql(ACTIVATE, { t: acc.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
   });
 
   it('two concurrent redeems of one token: exactly one wins', async () => {
@@ -100,7 +101,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
       app.gql(ACTIVATE, { t: acc.token, p: 'first-Strong-pass-11' }),
       app.gql(ACTIVATE, { t: acc.token, p: 'second-Strong-pass-22' }),
     ]);
-    expect(results.filter((r) => r.data?.activateAccount === true)).toHaveLength(1);
+    expect(results.filter((r) => r.data?.activateAccount.activated === true)).toHaveLength(1);
     expect(results.filter((r) => errorCode(r) === 'BAD_USER_INPUT')).toHaveLength(1);
   });
 
@@ -122,15 +123,18 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     const loner = await createMember(app, orgA);
 
     // The same answer whether or not the account opens another org (adminA does not administer orgB).
-    const shape = (r: any) => ({ purpose: r.data.issuePasswordReset.purpose, expiresAt: typeof r.data.issuePasswordReset.expiresAt });
+    const shape = (r: any) => ({
+      purpose: r.data.issuePasswordReset.reset.purpose,
+      expiresAt: typeof r.data.issuePasswordReset.reset.expiresAt,
+    });
     const first = await adminA.gql(ISSUE_RESET, { id: String(member.user.id) });
     expect(first.errors).toBeUndefined();
     expect(shape(first)).toEqual(shape(await adminA.gql(ISSUE_RESET, { id: String(loner.user.id) })));
     expect(JSON.stringify(first)).not.toMatch(/token"/);
     const firstToken = (await mailedToken(app, 'password_reset', member.email)).token;
     const second = await adminA.gql(ISSUE_RESET, { id: String(member.user.id) });
-    expect(second.data!.issuePasswordReset.purpose).toBe('RESET');
-    const ttl = new Date(second.data!.issuePasswordReset.expiresAt).getTime() - Date.now();
+    expect(second.data!.issuePasswordReset.reset.purpose).toBe('RESET');
+    const ttl = new Date(second.data!.issuePasswordReset.reset.expiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(3600_000 - 60_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
     const mail = await mailedToken(app, 'password_reset', member.email);
@@ -140,7 +144,7 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     expect((await signIn(app, orgA, member.email)).status).toBe('SIGNED_IN');
 
     expect((await app.gql(ACTIVATE, { t: mail.token, p: STRONG_PASSWORD })).data).toEqual({
-      activateAccount: true,
+      activateAccount: { activated: true },
     });
     expect(errorCode(await member.gql(ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(ME, {}, inB.token))).toBe('UNAUTHENTICATED');
@@ -182,7 +186,9 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     expect(await hashOf(member.user.id)).toBe(hashBefore);
     expect((await app.gql(ME, {}, otherA.token)).data).toBeTruthy();
 
-    expect((await member.gql(CHANGE_PASSWORD, { c: TEST_PASSWORD, n: STRONG_PASSWORD })).data).toEqual({ changePassword: true });
+    expect((await member.gql(CHANGE_PASSWORD, { c: TEST_PASSWORD, n: STRONG_PASSWORD })).data).toEqual({
+      changePassword: { passwordChanged: true },
+    });
     expect((await member.gql(ME)).data!.me.user.id).toBe(String(member.user.id));
     expect(errorCode(await app.gql(ME, {}, otherA.token))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(ME, {}, inB.token))).toBe('UNAUTHENTICATED');
@@ -201,7 +207,9 @@ describe(`accounts: activation, reset and password change (${testDbKind()})`, ()
     const member = await asMember(app, org);
     await admin.gql(ISSUE_RESET, { id: String(member.user.id) });
     const reset = await mailedToken(app, 'password_reset', member.email);
-    expect((await member.gql(CHANGE_PASSWORD, { c: TEST_PASSWORD, n: STRONG_PASSWORD })).data).toEqual({ changePassword: true });
+    expect((await member.gql(CHANGE_PASSWORD, { c: TEST_PASSWORD, n: STRONG_PASSWORD })).data).toEqual({
+      changePassword: { passwordChanged: true },
+    });
     expect(errorCode(await app.gql(ACTIVATE, { t: reset.token, p: 'another-Strong-pass-77' }))).toBe('BAD_USER_INPUT');
 
     for (let i = 0; i < 10; i++) {

@@ -37,7 +37,8 @@ import {
   mailedToken,
 } from '../support/accounts';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
+const SIGN_IN =
+  'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }';
 
 const uniqueEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
 
@@ -131,7 +132,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const token = (await mailedToken(app, 'invitation', ceo.email.toUpperCase())).token;
       const wrong = await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD });
       expect(wrong.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
-      expect((await app.gql(ACTIVATE, { t: token, p: ceo.password })).data).toEqual({ activateAccount: true });
+      expect((await app.gql(ACTIVATE, { t: token, p: ceo.password })).data).toEqual({ activateAccount: { activated: true } });
       const inB = await signIn(app, orgB, ceo.email, ceo.password);
       expect(inB.status).toBe('SIGNED_IN');
       const seen = await adminB.gql('query($id: ID) { user(id: $id) { id firstName lastName email status externalRef } }', {
@@ -163,7 +164,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const { id, token } = await invite(admin, app, { email, firstName: 'Fresh', lastName: 'Face' });
       expect(errorCode(await app.gql(ACTIVATE, { t: token, p: 'short' }))).toBe('BAD_USER_INPUT');
       const before = await orgRow(org.id);
-      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
       const after = await orgRow(org.id);
       expect([after.invitedCount, after.enabledCount, after.seatCount]).toEqual([
         before.invitedCount - 1,
@@ -201,7 +202,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect(await app.ds.getRepository(User).findOneByOrFail({ id })).toMatchObject({ email: null, passwordHash: null });
       // A free seat: the same token works.
       await app.ds.getRepository(Org).update({ id: org.id }, { licensedSeats: 2 });
-      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
     });
 
     it('validates input (email, names, isAdmin with advanced permissions, unknown fields) and refuses non-admins', async () => {
@@ -256,11 +257,10 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const inB = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgB.id, userId: target.user.id });
 
       const r = await admin.gql(UPDATE_USER, {
-        id: String(target.user.id),
-        input: { lastName: 'Alpha', language: 'de-CH', externalRef: 'A-OWNED' },
+        input: { userId: String(target.user.id), lastName: 'Alpha', language: 'de-CH', externalRef: 'A-OWNED' },
       });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.updateUser).toMatchObject({
+      expect(r.data!.updateUser.user).toMatchObject({
         firstName: 'Zed',
         lastName: 'Alpha',
         language: 'de-CH',
@@ -300,8 +300,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const before = await tableCounts(app);
       const stamp = (await app.ds.getRepository(Membership).findOneByOrFail({ id: target.membership.id })).updatedAt;
       const r = await admin.gql(UPDATE_USER, {
-        id: String(target.user.id),
-        input: { firstName: ' Same ', lastName: 'Name', email: target.email },
+        input: { userId: String(target.user.id), firstName: ' Same ', lastName: 'Name', email: target.email },
       });
       expect(r.errors).toBeUndefined();
       expect(await tableCounts(app)).toEqual(before);
@@ -313,12 +312,12 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const admin = await asAdmin(app, org);
       const other = await createMember(app, await createOrg(app));
       const b = await createMember(app, org);
-      const taken = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: other.email.toUpperCase() } });
+      const taken = await admin.gql(UPDATE_USER, { input: { userId: String(b.user.id), email: other.email.toUpperCase() } });
       const free = uniqueEmail('Renamed');
-      const fresh = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { email: free } });
+      const fresh = await admin.gql(UPDATE_USER, { input: { userId: String(b.user.id), email: free } });
       expect(taken.errors).toBeUndefined();
       expect(fresh).toEqual({ ...taken, headers: fresh.headers });
-      expect(fresh.data!.updateUser.email).toBe(b.email);
+      expect(fresh.data!.updateUser.user.email).toBe(b.email);
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: b.user.id })).email).toBe(b.email);
 
       // The confirmation went to the new address; the old one got a notice. Only the newest token works.
@@ -331,7 +330,9 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
         code: 'BAD_USER_INPUT',
         field: 'password',
       });
-      expect((await app.gql(CONFIRM_EMAIL, { t: second.token, p: b.password })).data).toEqual({ confirmEmailChange: true });
+      expect((await app.gql(CONFIRM_EMAIL, { t: second.token, p: b.password })).data).toEqual({
+        confirmEmailChange: { emailChanged: true },
+      });
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: b.user.id })).email).toBe(free);
       const m = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: org.id, userId: b.user.id });
       expect(m.emailKey).toBe(free.toLowerCase());
@@ -342,17 +343,17 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
 
       // A taken address fails at confirmation, for the mailbox owner only.
       const c = await createMember(app, org);
-      await admin.gql(UPDATE_USER, { id: String(c.user.id), input: { email: other.email } });
+      await admin.gql(UPDATE_USER, { input: { userId: String(c.user.id), email: other.email } });
       const takenToken = await mailedToken(app, 'email_change_confirmation', other.email);
       expect(errorCode(await app.gql(CONFIRM_EMAIL, { t: takenToken.token, p: c.password }))).toBe('CONFLICT');
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: c.user.id })).email).toBe(c.email);
 
       // externalRef is unique within the org; a null firstName is refused.
       const a = await createMember(app, org, { externalRef: `a-${Date.now()}` });
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { externalRef: a.membership.externalRef } }))).toBe(
+      expect(errorCode(await admin.gql(UPDATE_USER, { input: { userId: String(b.user.id), externalRef: a.membership.externalRef } }))).toBe(
         'CONFLICT',
       );
-      const nulled = await admin.gql(UPDATE_USER, { id: String(b.user.id), input: { firstName: null } });
+      const nulled = await admin.gql(UPDATE_USER, { input: { userId: String(b.user.id), firstName: null } });
       expect(nulled.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'firstName' });
     });
 
@@ -363,7 +364,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const target = await createMember(app, orgA);
       await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, { email: target.email, firstName: 'x', lastName: 'y' });
       const attacker = uniqueEmail('takeover');
-      const r = await adminA.gql(UPDATE_USER, { id: String(target.user.id), input: { email: attacker } });
+      const r = await adminA.gql(UPDATE_USER, { input: { userId: String(target.user.id), email: attacker } });
       expect(r.errors).toBeUndefined();
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).email).toBe(target.email);
       // Even holding the attacker mailbox's token, the admin lacks the person's password.
@@ -378,18 +379,20 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const member = await asMember(app, org);
       const other = await createMember(app, org);
       const stranger = await createMember(app, await createOrg(app));
-      const self = await member.gql(UPDATE_USER, { id: String(member.user.id), input: { firstName: 'Me', language: 'fr-FR' } });
-      expect(self.data!.updateUser).toMatchObject({ firstName: 'Me', language: 'fr-FR' });
+      const self = await member.gql(UPDATE_USER, { input: { userId: String(member.user.id), firstName: 'Me', language: 'fr-FR' } });
+      expect(self.data!.updateUser.user).toMatchObject({ firstName: 'Me', language: 'fr-FR' });
       const mine = uniqueEmail('self');
-      expect((await member.gql(UPDATE_USER, { id: String(member.user.id), input: { email: mine } })).data!.updateUser.email).toBe(
+      expect((await member.gql(UPDATE_USER, { input: { userId: String(member.user.id), email: mine } })).data!.updateUser.user.email).toBe(
         member.email,
       );
       expect((await mailedToken(app, 'email_change_confirmation', mine)).userId).toBe(member.user.id);
-      expect(errorCode(await member.gql(UPDATE_USER, { id: String(member.user.id), input: { externalRef: 'mine' } }))).toBe('FORBIDDEN');
-      expect(errorCode(await member.gql(UPDATE_USER, { id: String(other.user.id), input: { firstName: 'You' } }))).toBe('FORBIDDEN');
+      expect(errorCode(await member.gql(UPDATE_USER, { input: { userId: String(member.user.id), externalRef: 'mine' } }))).toBe(
+        'FORBIDDEN',
+      );
+      expect(errorCode(await member.gql(UPDATE_USER, { input: { userId: String(other.user.id), firstName: 'You' } }))).toBe('FORBIDDEN');
       const admin = await asAdmin(app, org);
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(stranger.user.id), input: { firstName: 'X' } }))).toBe('NOT_FOUND');
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: '99999999', input: { firstName: 'X' } }))).toBe('NOT_FOUND');
+      expect(errorCode(await admin.gql(UPDATE_USER, { input: { userId: String(stranger.user.id), firstName: 'X' } }))).toBe('NOT_FOUND');
+      expect(errorCode(await admin.gql(UPDATE_USER, { input: { userId: '99999999', firstName: 'X' } }))).toBe('NOT_FOUND');
     });
     it('self-service changes apply to the org of the session only; an invitation’s address is the org’s typing and moves at once', async () => {
       const orgA = await createOrg(app);
@@ -402,7 +405,8 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       });
       const inB = await app.ds.getRepository(Membership).findOneByOrFail({ orgId: orgB.id, userId: person.user.id });
       expect(
-        (await person.gql(UPDATE_USER, { id: String(person.user.id), input: { firstName: 'Samantha' } })).data!.updateUser.firstName,
+        (await person.gql(UPDATE_USER, { input: { userId: String(person.user.id), firstName: 'Samantha' } })).data!.updateUser.user
+          .firstName,
       ).toBe('Samantha');
       expect(await app.ds.getRepository(Membership).findOneByOrFail({ id: inB.id })).toEqual(inB);
 
@@ -410,15 +414,15 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const typo = uniqueEmail('typo');
       const pending = await invite(admin, app, { email: typo });
       const fixed = uniqueEmail('fixed');
-      const r = await admin.gql(UPDATE_USER, { id: String(pending.id), input: { email: fixed } });
-      expect(r.data!.updateUser.email).toBe(fixed);
+      const r = await admin.gql(UPDATE_USER, { input: { userId: String(pending.id), email: fixed } });
+      expect(r.data!.updateUser.user.email).toBe(fixed);
       expect(errorCode(await app.gql(ACTIVATE, { t: pending.token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
       const again = await mailedToken(app, 'invitation', fixed);
-      expect((await app.gql(ACTIVATE, { t: again.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await app.gql(ACTIVATE, { t: again.token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
       expect((await signIn(app, orgA, fixed, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
       // Another member's address is this org's conflict.
       const other = await invite(admin, app, { email: uniqueEmail('other') });
-      expect(errorCode(await admin.gql(UPDATE_USER, { id: String(other.id), input: { email: person.email } }))).toBe('CONFLICT');
+      expect(errorCode(await admin.gql(UPDATE_USER, { input: { userId: String(other.id), email: person.email } }))).toBe('CONFLICT');
     });
   });
 
@@ -452,7 +456,7 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const before = await orgRow(org.id);
 
       const r = await admin.gql(DELETE_USER, { id: String(target.user.id) });
-      expect(r.data).toEqual({ deleteUser: true });
+      expect(r.data).toEqual({ deleteUser: { deletedUserId: expect.any(String) } });
       expect(await ms.countBy({ id: target.membership.id })).toBe(0);
       expect(await app.ds.getRepository(MfaFactor).countBy({ membershipId: target.membership.id })).toBe(0);
       expect(await app.ds.getRepository(RecoveryCode).countBy({ membershipId: target.membership.id })).toBe(0);
@@ -480,7 +484,9 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const target = await asMember(app, orgA);
       await app.server.services.provisioning.addMember(app.systemCtx(), orgB.id, { email: target.email, firstName: 'x', lastName: 'y' });
       const inB = await signIn(app, orgB, target.email);
-      expect((await admin.gql(DELETE_USER, { id: String(target.user.id) })).data).toEqual({ deleteUser: true });
+      expect((await admin.gql(DELETE_USER, { id: String(target.user.id) })).data).toEqual({
+        deleteUser: { deletedUserId: expect.any(String) },
+      });
       expect(errorCode(await target.gql(ME))).toBe('UNAUTHENTICATED');
       expect((await app.gql(ME, {}, inB.token)).data!.me.user.id).toBe(String(target.user.id));
       expect((await app.ds.getRepository(User).findOneByOrFail({ id: target.user.id })).deletedAt).toBeNull();
@@ -508,7 +514,9 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       expect(errorCode(await member.gql(DELETE_USER, { id: String(admin.user.id) }))).toBe('FORBIDDEN');
 
       const second = await asAdmin(app, org);
-      expect((await admin.gql(DELETE_USER, { id: String(second.user.id) })).data).toEqual({ deleteUser: true });
+      expect((await admin.gql(DELETE_USER, { id: String(second.user.id) })).data).toEqual({
+        deleteUser: { deletedUserId: expect.any(String) },
+      });
       expect(errorCode(await second.gql(ME))).toBe('UNAUTHENTICATED');
     });
 
@@ -517,8 +525,10 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const a = await asAdmin(app, org);
       const b = await asAdmin(app, org);
       const results = await Promise.all([a.gql(DELETE_USER, { id: String(b.user.id) }), b.gql(DELETE_USER, { id: String(a.user.id) })]);
-      expect(results.filter((r) => r.data?.deleteUser === true)).toHaveLength(1);
-      expect(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT']).toContain(errorCode(results.find((r) => !r.data?.deleteUser)!));
+      expect(results.filter((r) => r.data?.deleteUser.deletedUserId)).toHaveLength(1);
+      expect(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT']).toContain(
+        errorCode(results.find((r) => !r.data?.deleteUser.deletedUserId)!),
+      );
       expect(await app.ds.getRepository(Membership).countBy({ orgId: org.id, isAdmin: true, isActive: true })).toBe(1);
       expect((await orgRow(org.id)).enabledCount).toBe(1);
     });
@@ -531,14 +541,16 @@ describe(`accounts: createUser, updateUser, deleteUser (${testDbKind()})`, () =>
       const { id, token, reply } = await invite(admin, app, { email: target.email, firstName: 'New', lastName: 'Person' });
       expect(reply.user).toMatchObject({ firstName: 'New', status: 'INVITED' });
       // The old password is no key: the invitee sets a new one, and gets an account of their own.
-      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: true });
+      expect((await app.gql(ACTIVATE, { t: token, p: STRONG_PASSWORD })).data).toEqual({ activateAccount: { activated: true } });
       expect(id).not.toBe(target.user.id);
       expect((await signIn(app, org, target.email, STRONG_PASSWORD)).status).toBe('SIGNED_IN');
       expect(errorCode(await app.gql(SIGN_IN, { o: org.slug, e: target.email, p: target.password }))).toBe('UNAUTHENTICATED');
 
       const before = await orgRow(org.id);
       const pending = await invite(admin, app, { email: uniqueEmail('withdrawn') });
-      expect((await admin.gql(DELETE_USER, { id: String(pending.id) })).data).toEqual({ deleteUser: true });
+      expect((await admin.gql(DELETE_USER, { id: String(pending.id) })).data).toEqual({
+        deleteUser: { deletedUserId: expect.any(String) },
+      });
       expect((await orgRow(org.id)).invitedCount).toBe(before.invitedCount);
       expect(errorCode(await app.gql(ACTIVATE, { t: pending.token, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
     });

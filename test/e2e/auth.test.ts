@@ -2,7 +2,7 @@ import { Membership } from '../../src/entities';
 import { asAdmin, asMember, createMember, createOrg, errorCode, useTestApp, TEST_PASSWORD, testDbKind } from '../support/harness';
 
 const SIGN_IN =
-  'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token expiresAt } }';
+  'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token expiresAt } }';
 const ME = '{ me { user { id firstName lastName email } org { slug } membership { isAdmin isActive } sessionKind impersonator { id } } }';
 
 describe(`sign-in and sessions (${testDbKind()})`, () => {
@@ -91,8 +91,8 @@ describe(`sign-in and sessions (${testDbKind()})`, () => {
     const m = await asMember(app, org);
     expect(errorCode(await app.gql(ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(ME, {}, 'not-a-real-token-at-all-xxxxxxxxxxxxxxx'))).toBe('UNAUTHENTICATED');
-    const out = await m.gql('mutation { signOut }');
-    expect(out.data).toEqual({ signOut: true });
+    const out = await m.gql('mutation { signOut { signedOut } }');
+    expect(out.data).toEqual({ signOut: { signedOut: true } });
     expect(errorCode(await m.gql(ME))).toBe('UNAUTHENTICATED');
   });
 

@@ -1,6 +1,6 @@
 import { createMember, createOrg, startTestApp, TEST_PASSWORD, testDbKind, type TestApp } from '../support/harness';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status } }';
+const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status } }';
 
 /** The client address in audit rows: X-Forwarded-For counts only behind a configured proxy. */
 describe(`client address (${testDbKind()})`, () => {

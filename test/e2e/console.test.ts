@@ -142,7 +142,7 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
     // Someone else changes her membership behind this page's back.
     const before = await membershipOf(valentina);
     const r = await app.gql(
-      'mutation($u: ID!) { updateMembership(userId: $u, input: { allAccess: false }) { version } }',
+      'mutation($u: ID!) { updateMembership(input: { userId: $u, allAccess: false }) { membership { version } } }',
       { u: valentina },
       await adminToken(),
     );
@@ -172,27 +172,36 @@ describeWithTools(['chromium', 'oathtool'], `Admin console at /admin, in a brows
   it('Reset org-level MFA for this user (after she enrolled), with a confirmation', async () => {
     const valentina = await idOf('Valentina', 'Rodriguez');
     // She signs in for the first time (a reset token from the admin) and enrolls an authenticator.
-    const reset = await app.gql('mutation($u: ID!) { issuePasswordReset(userId: $u) { expiresAt } }', { u: valentina }, await adminToken());
+    const reset = await app.gql(
+      'mutation($u: ID!) { issuePasswordReset(input: { userId: $u }) { reset { expiresAt } } }',
+      { u: valentina },
+      await adminToken(),
+    );
     expect(reset.errors).toBeUndefined();
     const mail = await mailedToken(app, 'password_reset', 'valentina.rodriguez@demo.test');
     const password = 'valentina-lab-Secret-42';
     expect(
       (
-        await app.gql('mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) }', {
+        await app.gql('mutation($t: String!, $p: String!) { activateAccount(input: { token: $t, password: $p }) { activated } }', {
           t: mail.token,
           p: password,
         })
       ).data,
-    ).toEqual({ activateAccount: true });
+    ).toEqual({ activateAccount: { activated: true } });
     const signIn = await app.gql(
-      'mutation($p: String!) { signIn(orgSlug: "demo", email: "valentina.rodriguez@demo.test", password: $p) { status token } }',
+      'mutation($p: String!) { signIn(input: { orgSlug: "demo", email: "valentina.rodriguez@demo.test", password: $p }) { status token } }',
       {
         p: password,
       },
     );
     const token = signIn.data!.signIn.token;
-    const secret = (await app.gql('mutation { generateMfaTempSecret { secret } }', {}, token)).data!.generateMfaTempSecret.secret;
-    const enrolled = await app.gql('mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }', { c: oathtool(secret) }, token);
+    const secret = (await app.gql('mutation { generateMfaTempSecret { tempSecret { secret } } }', {}, token)).data!.generateMfaTempSecret
+      .tempSecret.secret;
+    const enrolled = await app.gql(
+      'mutation($c: String!) { validateMfaCode(input: { code: $c }) { recoveryCodes } }',
+      { c: oathtool(secret) },
+      token,
+    );
     expect(enrolled.errors).toBeUndefined();
     expect((await membershipOf(valentina)).mfaEnrolled).toBe(true);
 

@@ -15,9 +15,9 @@ import {
 
 const UPDATED_FEED = `query($r: ID!, $s: DateTimeISO!, $first: Int, $after: String) {
   usersUpdatedByRole(roleId: $r, since: $s, first: $first, after: $after) { nodes { userId at } pageInfo { hasNextPage endCursor } } }`;
-const RENAME = 'mutation($id: ID!, $f: String!) { updateUser(userId: $id, input: { firstName: $f }) { id } }';
-const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) }';
-const OPT_OUT = `mutation($u: ID!, $t: DateTimeISO) { updateMembership(userId: $u, input: { mfaOptOut: true, mfaOptOutUntil: $t }) { mfaOptOutUntil } }`;
+const RENAME = 'mutation($id: ID!, $f: String!) { updateUser(input: { userId: $id, firstName: $f }) { user { id } } }';
+const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(input: { userId: $u, roleId: $r }) { changed } }';
+const OPT_OUT = `mutation($u: ID!, $t: DateTimeISO) { updateMembership(input: { userId: $u, mfaOptOut: true, mfaOptOutUntil: $t }) { membership { mfaOptOutUntil } } }`;
 
 /** 2030-05-01T06:05:53.009Z: a time with milliseconds, in a second of its own. */
 const T0 = Date.UTC(2030, 4, 1, 6, 5, 53, 9);
@@ -58,7 +58,7 @@ describe(`exact times: sync feeds and opt-out end dates (${testDbKind()})`, () =
     other = await createMember(app, org, { firstName: 'Other' });
     fakeDateOnly(T0 - 5000);
     token = (await signIn(app, org, admin.email)).token;
-    roleId = (await gql('mutation { createRole(name: "Exact") { id } }', {})).createRole.id;
+    roleId = (await gql('mutation { createRole(input: { name: "Exact" }) { role { id } } }', {})).createRole.role.id;
     await gql(ASSIGN, { u: String(holder.user.id), r: roleId });
     await gql(ASSIGN, { u: String(other.user.id), r: roleId });
   });
@@ -133,7 +133,7 @@ describe(`exact times: sync feeds and opt-out end dates (${testDbKind()})`, () =
     fakeDateOnly(T0);
     const given = '2030-05-01T08:05:53.123456+02:00'; // 06:05:53.123456Z, a tenth of a second after T0
     const r = await gql(OPT_OUT, { u: String(holder.user.id), t: given });
-    expect(r.updateMembership.mfaOptOutUntil).toBe('2030-05-01T06:05:53.123456Z');
+    expect(r.updateMembership.membership.mfaOptOutUntil).toBe('2030-05-01T06:05:53.123456Z');
     const read = await gql('query($id: ID) { user(id: $id) { membership { mfaOptOutUntil } } }', { id: String(holder.user.id) });
     expect(read.user.membership.mfaOptOutUntil).toBe('2030-05-01T06:05:53.123456Z');
     const viaRest = await app.http('GET', `/user/users/${holder.user.id}`, { token });

@@ -14,14 +14,20 @@ describe(`impersonation vs MFA and admin operations (${testDbKind()})`, () => {
     const token = r.data!.impersonate.token as string;
 
     const attempts: Array<[string, Record<string, unknown>]> = [
-      ['mutation { generateMfaTempSecret { secret } }', {}],
-      ['mutation { validateMfaCode(code: "123456") { recoveryCodes } }', {}],
-      ['mutation { regenerateRecoveryCodes(code: "123456") }', {}],
-      ['mutation($p: String!) { changePassword(currentPassword: $p, newPassword: "a-brand-new-passphrase-7") }', { p: member.password }],
-      ['mutation($id: ID!) { resetMfa(userId: $id) }', { id: String(other.user.id) }],
-      ['mutation($id: ID!) { updateMembership(userId: $id, input: { mfaOptOut: true }) { mfaOptOut } }', { id: String(other.user.id) }],
-      ['mutation($id: ID!) { impersonate(userId: $id) { token } }', { id: String(other.user.id) }],
-      ['mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}],
+      ['mutation { generateMfaTempSecret { tempSecret { secret } } }', {}],
+      ['mutation { validateMfaCode(input: { code: "123456" }) { recoveryCodes } }', {}],
+      ['mutation { regenerateRecoveryCodes(input: { code: "123456" }) { recoveryCodes } }', {}],
+      [
+        'mutation($p: String!) { changePassword(input: { currentPassword: $p, newPassword: "a-brand-new-passphrase-7" }) { passwordChanged } }',
+        { p: member.password },
+      ],
+      ['mutation($id: ID!) { resetMfa(input: { userId: $id }) { reset } }', { id: String(other.user.id) }],
+      [
+        'mutation($id: ID!) { updateMembership(input: { userId: $id, mfaOptOut: true }) { membership { mfaOptOut } } }',
+        { id: String(other.user.id) },
+      ],
+      ['mutation($id: ID!) { impersonate(input: { userId: $id }) { token } }', { id: String(other.user.id) }],
+      ['mutation { setOrgMfaRequired(input: { required: true }) { org { mfaRequired } } }', {}],
     ];
     for (const [query, vars] of attempts) {
       const res = await app.gql(query, vars, token);

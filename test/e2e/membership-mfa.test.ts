@@ -15,7 +15,7 @@ import { ctxOf, membershipRow, updateMembership } from '../support/membership';
 
 jest.setTimeout(60_000);
 
-const SET_MFA = 'mutation($r: Boolean!) { setOrgMfaRequired(required: $r) { slug mfaRequired } }';
+const SET_MFA = 'mutation($r: Boolean!) { setOrgMfaRequired(input: { required: $r }) { org { slug mfaRequired } } }';
 const EXEMPTIONS =
   '{ mfaExemptions { nodes { user { id firstName lastName } since grantedByUserId grantedBy { id } until reason effective } } }';
 const HOUR = 3600_000;
@@ -42,8 +42,8 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     expect(denied.map((a) => a.action).sort()).toEqual(['graphql.Mutation.setOrgMfaRequired', 'org.set_mfa_required']);
 
     const on = await admin.gql(SET_MFA, { r: true });
-    expect(on.data?.setOrgMfaRequired).toEqual({ slug: org.slug, mfaRequired: true });
-    expect((await admin.gql(SET_MFA, { r: true })).data?.setOrgMfaRequired.mfaRequired).toBe(true);
+    expect(on.data?.setOrgMfaRequired.org).toEqual({ slug: org.slug, mfaRequired: true });
+    expect((await admin.gql(SET_MFA, { r: true })).data?.setOrgMfaRequired.org.mfaRequired).toBe(true);
     const changes = (await auditRows(app, { action: 'org.set_mfa_required', orgId: org.id })).filter((a) => a.outcome === 'success');
     expect(changes).toEqual([
       expect.objectContaining({ actorUserId: admin.user.id, changes: { mfaRequired: { before: false, after: true } } }),
@@ -52,7 +52,7 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
     await expect(app.server.services.membership.setOrgMfaRequired(await ctxOf(app, admin), 'yes', 'enabled')).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'enabled' },
     });
-    expect((await admin.gql(SET_MFA, { r: false })).data?.setOrgMfaRequired.mfaRequired).toBe(false);
+    expect((await admin.gql(SET_MFA, { r: false })).data?.setOrgMfaRequired.org.mfaRequired).toBe(false);
     expect((await auditRows(app, { action: 'org.set_mfa_required', orgId: org.id })).filter((a) => a.outcome === 'success')).toHaveLength(
       2,
     );
@@ -106,7 +106,11 @@ describe(`MFA opt-out administration (${testDbKind()})`, () => {
       // {"mfaOptOut": true} alone on an expired opt-out grants it again, without an end date.
       const again = await updateMembership(admin, temporary.user.id, { mfaOptOut: true });
       expect(again.errors).toBeUndefined();
-      expect(again.data!.updateMembership).toMatchObject({ mfaOptOut: true, mfaOptOutUntil: null, mfaOptOutReason: 'Lost phone' });
+      expect(again.data!.updateMembership.membership).toMatchObject({
+        mfaOptOut: true,
+        mfaOptOutUntil: null,
+        mfaOptOutReason: 'Lost phone',
+      });
       const row = await membershipRow(app, temporary.membership.id);
       expect(row.mfaOptOutAt!.getTime()).toBeGreaterThanOrEqual(t0 + 2 * HOUR - 1000);
       expect((await signIn(app, org, temporary.email)).status).toBe('SIGNED_IN');

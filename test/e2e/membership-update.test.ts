@@ -23,7 +23,12 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
 
     const r = await updateMembership(admin, m.user.id, { mfaOptOut: true });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.updateMembership).toMatchObject({ mfaOptOut: true, isActive: true, allAccess: true, version: before.version + 1 });
+    expect(r.data!.updateMembership.membership).toMatchObject({
+      mfaOptOut: true,
+      isActive: true,
+      allAccess: true,
+      version: before.version + 1,
+    });
 
     const after = await membershipRow(app, m.membership.id);
     expect(after.mfaOptOutAt).toBeInstanceOf(Date);
@@ -61,7 +66,7 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     const before = await membershipRow(app, m.membership.id);
     const r = await updateMembership(admin, m.user.id, { [field]: value });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.updateMembership[field]).toBe(value);
+    expect(r.data!.updateMembership.membership[field]).toBe(value);
     const after = await membershipRow(app, m.membership.id);
     const expected: Partial<Membership> = { ...withoutBookkeeping(before), [field]: value };
     if (field === 'mfaOptOut') {
@@ -82,9 +87,9 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     until.setUTCMilliseconds(0);
     const r = await updateMembership(admin, m.user.id, { mfaOptOutUntil: until.toISOString() });
     expect(r.errors).toBeUndefined();
-    expect(new Date(r.data!.updateMembership.mfaOptOutUntil).getTime()).toBe(until.getTime());
+    expect(new Date(r.data!.updateMembership.membership.mfaOptOutUntil).getTime()).toBe(until.getTime());
     const r2 = await updateMembership(admin, m.user.id, { mfaOptOutReason: '  Travelling without a phone ' });
-    expect(r2.data!.updateMembership.mfaOptOutReason).toBe('Travelling without a phone');
+    expect(r2.data!.updateMembership.membership.mfaOptOutReason).toBe('Travelling without a phone');
     const row = await membershipRow(app, m.membership.id);
     expect(row.mfaOptOutUntil!.getTime()).toBe(until.getTime());
 
@@ -210,7 +215,12 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     // Same values are a no-op (the legacy full body), and the other flags can be changed.
     const ok = await updateMembership(admin, admin.user.id, { isAdmin: true, isActive: true, mfaOptOut: false, allAccess: true });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.updateMembership).toMatchObject({ isAdmin: true, isActive: true, allAccess: true, version: before.version + 1 });
+    expect(ok.data!.updateMembership.membership).toMatchObject({
+      isAdmin: true,
+      isActive: true,
+      allAccess: true,
+      version: before.version + 1,
+    });
     expect((await admin.gql('{ me { membership { isAdmin } } }')).data?.me.membership.isAdmin).toBe(true);
   });
 
@@ -227,7 +237,7 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     expect((await membershipRow(app, otherAdmin.membership.id)).hasAdvancedPermissions).toBe(false);
     // Swapping both in one patch is allowed.
     const c = await updateMembership(admin, adv.user.id, { isAdmin: true, hasAdvancedPermissions: false });
-    expect(c.data?.updateMembership).toMatchObject({ isAdmin: true, hasAdvancedPermissions: false });
+    expect(c.data?.updateMembership.membership).toMatchObject({ isAdmin: true, hasAdvancedPermissions: false });
   });
 
   it('seat limit: enabling a counted member at licensedSeats is SEAT_LIMIT_REACHED and changes nothing; counters stay right', async () => {
@@ -266,14 +276,14 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     const org = await createOrg(app);
     const admin = await asAdmin(app, org);
     const m = await createMember(app, org);
-    expect((await updateMembership(admin, m.user.id, { allAccess: true }, 1)).data?.updateMembership.version).toBe(2);
+    expect((await updateMembership(admin, m.user.id, { allAccess: true }, 1)).data?.updateMembership.membership.version).toBe(2);
     const before = await membershipRow(app, m.membership.id);
     const stale = await updateMembership(admin, m.user.id, { portalAccess: true }, 1);
     expect(errorCode(stale)).toBe('CONFLICT');
     expect(await membershipRow(app, m.membership.id)).toEqual(before);
     expect(await auditRows(app, { action: ACTION, targetUserId: m.user.id })).toHaveLength(1);
     const fresh = await updateMembership(admin, m.user.id, { portalAccess: true }, 2);
-    expect(fresh.data?.updateMembership).toMatchObject({ portalAccess: true, version: 3 });
+    expect(fresh.data?.updateMembership.membership).toMatchObject({ portalAccess: true, version: 3 });
   });
 
   it('a no-op (same values) writes nothing: no audit row, same version, same updatedAt', async () => {
@@ -283,11 +293,11 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     const before = await membershipRow(app, m.membership.id);
     const r = await updateMembership(admin, m.user.id, { allAccess: true, isActive: true, mfaOptOut: false, mfaOptOutReason: null });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.updateMembership.version).toBe(before.version);
+    expect(r.data!.updateMembership.membership.version).toBe(before.version);
     expect(await membershipRow(app, m.membership.id)).toEqual(before);
     expect(await auditRows(app, { action: ACTION, targetUserId: m.user.id })).toEqual([]);
     const empty = await updateMembership(admin, m.user.id, {});
-    expect(empty.data!.updateMembership.version).toBe(before.version);
+    expect(empty.data!.updateMembership.membership.version).toBe(before.version);
   });
 
   it("deactivation revokes the member's sessions at once (next request UNAUTHENTICATED)", async () => {
@@ -313,14 +323,14 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     expect((await updateMembership(admin, other.user.id, { isAdmin: false })).errors).toBeUndefined();
     expect(errorCode(await updateMembership(other, target.user.id, { portalAccess: true }))).toBe('UNAUTHENTICATED');
     const s = await app.gql<{ signIn: { token: string } }>(
-      'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { token } }',
       { o: org.slug, e: other.email, p: other.password },
     );
     const token = s.data!.signIn.token;
     expect(
       errorCode(
         await app.gql(
-          'mutation($u: ID!) { updateMembership(userId: $u, input: { portalAccess: true }) { id } }',
+          'mutation($u: ID!) { updateMembership(input: { userId: $u, portalAccess: true }) { membership { id } } }',
           { u: String(target.user.id) },
           token,
         ),
@@ -334,7 +344,9 @@ describe(`updateMembership: partial update and rules (${testDbKind()})`, () => {
     const member = await asMember(app, org);
     const q = '{ me { membership { isAdmin mfaOptOut version } } }';
     expect((await member.gql(q)).data?.me.membership).toEqual({ isAdmin: false, mfaOptOut: false, version: 1 });
-    const r = await member.gql('mutation($u: ID!) { updateMembership(userId: $u, input: {}) { mfaOptOut } }', { u: String(admin.user.id) });
+    const r = await member.gql('mutation($u: ID!) { updateMembership(input: { userId: $u }) { membership { mfaOptOut } } }', {
+      u: String(admin.user.id),
+    });
     expect(errorCode(r)).toBe('FORBIDDEN');
     expect(r.data).toBeNull();
   });

@@ -31,7 +31,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
 
     const gen = await p.gql(GENERATE);
     expect(gen.errors).toBeUndefined();
-    const t = gen.data!.generateMfaTempSecret;
+    const t = gen.data!.generateMfaTempSecret.tempSecret;
     expect(t.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(t.otpauthUri).toBe(`otpauth://totp/Gatehouse:${encodeURIComponent(m.email)}?secret=${t.secret}&issuer=Gatehouse`);
     expect(t.qrCodeDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]{200,}$/);
@@ -72,7 +72,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     const s = await signIn(app, org, m.email);
     expect(s.status).toBe('SIGNED_IN');
     const p = withToken(app, m, s.token);
-    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     const v = await p.gql(VALIDATE, { c: await oathtool(secret) });
     expect(v.data!.validateMfaCode.session).toBeNull();
     expect(v.data!.validateMfaCode.recoveryCodes).toHaveLength(10);
@@ -84,8 +84,8 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     const org = await createOrg(app, { mfaRequired: true });
     const m = await createMember(app, org);
     const p = withToken(app, m, (await signIn(app, org, m.email)).token);
-    const first = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
-    const second = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const first = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
+    const second = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     expect(second).not.toBe(first);
     const r = await p.gql(VALIDATE, { c: await oathtool(first) });
     expect(errorCode(r)).toBe('BAD_USER_INPUT');
@@ -100,7 +100,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     expect(errorCode(none)).toBe('BAD_USER_INPUT');
     expect(none.errors![0].extensions!.field).toBe('code');
 
-    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     clock.advance(10 * 60_000);
     const expired = await p.gql(VALIDATE, { c: await oathtool(secret) });
     expect(errorCode(expired)).toBe('BAD_USER_INPUT');
@@ -108,7 +108,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     expect((await factorRow(app, m.membership.id))!.confirmedAt).toBeNull();
     expect(await outbox(m.user.id, 'mfa_factor_added')).toBe(0);
     // A fresh one works (the enrollment session itself lasts 15 minutes).
-    const fresh = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const fresh = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     expect((await p.gql(VALIDATE, { c: await oathtool(fresh) })).errors).toBeUndefined();
   });
 
@@ -123,12 +123,13 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     expect(errorCode(v)).toBe('CONFLICT');
     const me = await full.gql(`{ me { user { id firstName } membership { id mfaOptOut } mfa { enrolled } } }`);
     expect(JSON.stringify(me)).not.toContain(secret);
-    // No type but the one-time MfaTempSecret has a field that could carry it.
+    // No type but the one-time MfaTempSecret (and the payload carrying it) has a field that could carry it.
     const schema = await full.gql('{ __schema { types { name fields { name } } } }');
     const secretish = (schema.data!.__schema.types as Array<{ name: string; fields: Array<{ name: string }> | null }>).flatMap((ty) =>
       (ty.fields ?? []).filter((f) => /secret|otpauth|qr/i.test(f.name)).map((f) => `${ty.name}.${f.name}`),
     );
     expect(secretish.sort()).toEqual([
+      'GenerateMfaTempSecretPayload.tempSecret',
       'MfaTempSecret.otpauthUri',
       'MfaTempSecret.qrCodeDataUrl',
       'MfaTempSecret.secret',
@@ -140,7 +141,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     const org = await createOrg(app, { mfaRequired: true });
     const m = await createMember(app, org);
     const p = withToken(app, m, (await signIn(app, org, m.email)).token);
-    const pending = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const pending = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     const before = await factorRow(app, m.membership.id);
     expect(before!.pendingSecretCiphertext).toMatch(/^v1\./);
     expect(JSON.stringify(before)).not.toContain(pending);
@@ -159,11 +160,14 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     const sibling = await startSibling(app, randomBytes(32).toString('hex'));
     try {
       clock.nextStep();
-      const s = await sibling.gql('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o,email:$e,password:$p){ status token } }', {
-        o: org.slug,
-        e: m.email,
-        p: m.password,
-      });
+      const s = await sibling.gql(
+        'mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o,email:$e,password:$p }){ status token } }',
+        {
+          o: org.slug,
+          e: m.email,
+          p: m.password,
+        },
+      );
       expect(s.data!.signIn.status).toBe('MFA_REQUIRED');
       const r = await sibling.gql(VERIFY, { c: await oathtool(secret) }, s.data!.signIn.token);
       expect(errorCode(r)).toBe('SERVICE_UNAVAILABLE');
@@ -218,7 +222,7 @@ describeWithTools(['oathtool'], `MFA enrollment (${testDbKind()})`, () => {
     await p.gql(GENERATE);
     expect(await mfa.resetOwnPendingEnrollment(await ctxOf(s.token))).toBe(true);
     expect(await factorRow(app, m.membership.id)).toBeUndefined();
-    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     const full = (await p.gql(VALIDATE, { c: await oathtool(secret) })).data!.validateMfaCode.session.token;
     await expect(mfa.resetOwnPendingEnrollment(await ctxOf(full))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect((await factorRow(app, m.membership.id))!.confirmedAt).not.toBeNull();

@@ -103,7 +103,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     expect(Number((await factorRow(app, m.membership.id))!.failedAttempts)).toBe(2);
     const r = await full.gql(REGENERATE, { c: await oathtool(secret) });
     expect(r.errors).toBeUndefined();
-    const fresh: string[] = r.data!.regenerateRecoveryCodes;
+    const fresh: string[] = r.data!.regenerateRecoveryCodes.recoveryCodes;
     expect(fresh).toHaveLength(10);
     expect(fresh.filter((x) => recoveryCodes.includes(x))).toEqual([]);
     expect(await successes('mfa.regenerate_recovery_codes', m.user.id)).toBe(1);
@@ -152,7 +152,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
 
     const r = await admin.gql(RESET, { u: String(m.user.id) });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.resetMfa).toBe(true);
+    expect(r.data!.resetMfa.reset).toBe(true);
     expect(await factorRow(app, m.membership.id)).toBeUndefined();
     expect(await count('SELECT COUNT(*) AS n FROM recovery_codes WHERE membershipId = ?', [m.membership.id])).toBe(0);
     expect(errorCode(await full.gql(ME_MFA))).toBe('UNAUTHENTICATED');
@@ -169,7 +169,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     expect(s.status).toBe('MFA_ENROLLMENT_REQUIRED');
     // The old recovery codes went with the factor.
     const e = withToken(app, m, s.token);
-    const fresh = (await e.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const fresh = (await e.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     const again1 = (await e.gql(VALIDATE, { c: await oathtool(fresh) })).data!.validateMfaCode;
     const c = await challenge(app, org, m);
     expect(errorCode(await c.gql(VERIFY, { c: recoveryCodes[0] }))).toBe('BAD_USER_INPUT');
@@ -182,7 +182,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     const nobody = await createMember(app, org);
     const auditBefore = await count('SELECT COUNT(*) AS n FROM audit_events', []);
     const noop = await admin.gql(RESET, { u: String(nobody.user.id) });
-    expect(noop.data!.resetMfa).toBe(false);
+    expect(noop.data!.resetMfa.reset).toBe(false);
     expect(await count('SELECT COUNT(*) AS n FROM audit_events', [])).toBe(auditBefore);
     expect(await outbox(nobody.user.id, 'mfa_reset')).toBe(0);
   });
@@ -196,15 +196,15 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
       await c.gql(VERIFY, { c: `12345${i}` });
     }
     expect(errorCode(await c.gql(VERIFY, { c: await oathtool(secret) }))).toBe('RATE_LIMITED');
-    expect((await admin.gql(RESET, { u: String(locked.user.id) })).data!.resetMfa).toBe(true);
+    expect((await admin.gql(RESET, { u: String(locked.user.id) })).data!.resetMfa.reset).toBe(true);
     const e = withToken(app, locked, (await signIn(app, org, locked.email)).token);
-    const fresh = (await e.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const fresh = (await e.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     expect((await e.gql(VALIDATE, { c: await oathtool(fresh) })).data!.validateMfaCode.session.status).toBe('SIGNED_IN');
 
     const pending = await createMember(app, org);
     const p = withToken(app, pending, (await signIn(app, org, pending.email)).token);
     await p.gql(GENERATE);
-    expect((await admin.gql(RESET, { u: String(pending.user.id) })).data!.resetMfa).toBe(true);
+    expect((await admin.gql(RESET, { u: String(pending.user.id) })).data!.resetMfa.reset).toBe(true);
     expect(errorCode(await p.gql(GENERATE))).toBe('UNAUTHENTICATED');
   });
 
@@ -273,7 +273,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     expect(await count('SELECT COUNT(*) AS n FROM recovery_codes WHERE membershipId = ?', [m.membership.id])).toBe(10);
     expect(await outbox(m.user.id, 'mfa_reset')).toBe(0);
     expect((await full.gql(ME_MFA)).data!.me.mfa.enrolled).toBe(true);
-    expect((await admin.gql(RESET, { u: String(m.user.id) })).data!.resetMfa).toBe(true);
+    expect((await admin.gql(RESET, { u: String(m.user.id) })).data!.resetMfa.reset).toBe(true);
     expect(await outbox(m.user.id, 'mfa_reset')).toBe(1);
   });
 
@@ -281,7 +281,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     const org = await createOrg(app, { mfaRequired: true });
     const m = await createMember(app, org);
     const p = withToken(app, m, (await signIn(app, org, m.email)).token);
-    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.secret;
+    const secret = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret.secret;
     const restore = await failAuditOf('mfa.factor_confirmed');
     try {
       expect(errorCode(await p.gql(VALIDATE, { c: await oathtool(secret) }))).toBe('INTERNAL_SERVER_ERROR');
@@ -306,7 +306,7 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     const s = await signIn(app, org, m.email);
     leaks.push(s.token);
     const p = withToken(app, m, s.token);
-    const t = (await p.gql(GENERATE)).data!.generateMfaTempSecret;
+    const t = (await p.gql(GENERATE)).data!.generateMfaTempSecret.tempSecret;
     leaks.push(t.secret, t.otpauthUri, t.qrCodeDataUrl.slice(30, 80));
     const wrong = (await p.gql(VALIDATE, { c: '000000' })).errors;
     expect(wrong).toBeDefined();
@@ -331,10 +331,10 @@ describeWithTools(['oathtool'], `MFA recovery codes and reset (${testDbKind()})`
     clock.nextStep();
     const code3 = await oathtool(t.secret);
     leaks.push(code3);
-    const regen: string[] = (await app.gql(REGENERATE, { c: code3 }, r.token)).data!.regenerateRecoveryCodes;
+    const regen: string[] = (await app.gql(REGENERATE, { c: code3 }, r.token)).data!.regenerateRecoveryCodes.recoveryCodes;
     leaks.push(...regen);
     const c3 = await challenge(app, org, m);
-    await c3.gql(`mutation { a: verifyMfa(code: "${code3}") { token } b: verifyMfa(code: "${regen[0]}") { token } }`);
+    await c3.gql(`mutation { a: verifyMfa(input: { code: "${code3}" }) { token } b: verifyMfa(input: { code: "${regen[0]}" }) { token } }`);
     await admin.gql(RESET, { u: String(m.user.id) });
 
     const audit = JSON.stringify(await app.ds.query('SELECT * FROM audit_events'));

@@ -94,7 +94,7 @@ describeWithTools(['oathtool'], `MFA at sign-in (${testDbKind()})`, () => {
     }
     const gen = await p.gql(GENERATE);
     expect(gen.errors).toBeUndefined();
-    const v = await p.gql(VALIDATE, { c: await oathtool(gen.data!.generateMfaTempSecret.secret) });
+    const v = await p.gql(VALIDATE, { c: await oathtool(gen.data!.generateMfaTempSecret.tempSecret.secret) });
     expect(v.errors).toBeUndefined();
     expect(v.data!.validateMfaCode.session.status).toBe('SIGNED_IN');
     // The enrollment token is spent; the new one is a full session.

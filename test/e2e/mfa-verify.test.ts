@@ -175,7 +175,7 @@ describeWithTools(['oathtool'], `MFA challenge: replay, window, lockout, batchin
     const c = await challenge(app, org, m);
     const right = await oathtool(secret);
     const guesses = ['000000', '111111', '222222', right, '333333', '444444'];
-    const query = `mutation { ${guesses.map((g, i) => `a${i}: verifyMfa(code: "${g}") { status token }`).join(' ')} }`;
+    const query = `mutation { ${guesses.map((g, i) => `a${i}: verifyMfa(input: { code: "${g}" }) { status token }`).join(' ')} }`;
     const r = await c.gql(query);
     // A request error: 200 as application/json (GraphQL over HTTP; 400 as application/graphql-response+json).
     expect(r.status).toBe(200);
@@ -197,7 +197,7 @@ describeWithTools(['oathtool'], `MFA challenge: replay, window, lockout, batchin
     const c = await challenge(app, org, m);
     const code = await oathtool(secret);
     const r = await c.gql(
-      `mutation($c: String!) { ...V ... on Mutation { again: verifyMfa(code: $c) { status } } } fragment V on Mutation { verifyMfa(code: $c) { status } }`,
+      `mutation($c: String!) { ...V ... on Mutation { again: verifyMfa(input: { code: $c }) { status } } } fragment V on Mutation { verifyMfa(input: { code: $c }) { status } }`,
       { c: code },
     );
     expect(errorCode(r)).toBe('BAD_USER_INPUT');

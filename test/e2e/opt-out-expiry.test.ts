@@ -14,7 +14,7 @@ import {
 } from '../support/harness';
 
 const HOUR = 3600_000;
-const OPT_OUT = `mutation($u: ID!, $t: DateTimeISO) { updateMembership(userId: $u, input: { mfaOptOut: true, mfaOptOutUntil: $t }) { version } }`;
+const OPT_OUT = `mutation($u: ID!, $t: DateTimeISO) { updateMembership(input: { userId: $u, mfaOptOut: true, mfaOptOutUntil: $t }) { membership { version } } }`;
 
 /**
  * The "opt-out expired" security notice (docs/product.md rule 16b): once per expiry, by the sweep
@@ -49,7 +49,7 @@ describe(`MFA opt-out expired notice (${testDbKind()})`, () => {
     app = await startTestApp({ env: { MFA_OPT_OUT_SWEEP_INTERVAL_MS: '0' } });
     org = await createOrg(app);
     admin = await asAdmin(app, org);
-    expect((await admin.gql('mutation { setOrgMfaRequired(required: true) { mfaRequired } }')).errors).toBeUndefined();
+    expect((await admin.gql('mutation { setOrgMfaRequired(input: { required: true }) { org { mfaRequired } } }')).errors).toBeUndefined();
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -114,7 +114,7 @@ describe(`MFA opt-out expired notice (${testDbKind()})`, () => {
     const ended = (await expiring(1)).m;
     expect(
       (
-        await admin.gql('mutation($u: ID!) { updateMembership(userId: $u, input: { mfaOptOut: false }) { version } }', {
+        await admin.gql('mutation($u: ID!) { updateMembership(input: { userId: $u, mfaOptOut: false }) { membership { version } } }', {
           u: String(ended.user.id),
         })
       ).errors,

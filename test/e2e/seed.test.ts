@@ -135,7 +135,7 @@ describe(`bulk seed (${testDbKind()})`, () => {
     const s = await signIn(app, { slug: m.slug } as Org, m.email, SEED_PASSWORD);
     expect(s.status).toBe('MFA_REQUIRED');
     for (const code of ['000000', '123456']) {
-      const r = await app.gql('mutation($c: String!) { verifyMfa(code: $c) { status token } }', { c: code }, s.token);
+      const r = await app.gql('mutation($c: String!) { verifyMfa(input: { code: $c }) { status token } }', { c: code }, s.token);
       expect(r.data?.verifyMfa).toBeFalsy();
       expect(r.errors?.length).toBeGreaterThan(0);
     }

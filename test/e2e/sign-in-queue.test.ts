@@ -2,8 +2,9 @@ import { RateLimitedError } from '../../src/errors';
 import { hashPassword } from '../../src/security/password';
 import { createMember, createOrg, startTestApp, TEST_PASSWORD, testDbKind, type TestApp } from '../support/harness';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status } }';
-const CHANGE_PASSWORD = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status } }';
+const CHANGE_PASSWORD =
+  'mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { passwordChanged } }';
 
 /**
  * Password hashing has a bounded queue (src/security/hashing-pool.ts): when it is full a sign-in
@@ -106,7 +107,7 @@ describe(`sign-in when the password-hashing queue is full (${testDbKind()})`, ()
     const m = await createMember(app, org);
     const client = { 'x-forwarded-for': '198.51.100.4' };
     const session = await app.gql(
-      'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { token } }',
       { o: org.slug, e: m.email, p: TEST_PASSWORD },
       null,
       client,

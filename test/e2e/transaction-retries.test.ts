@@ -139,7 +139,7 @@ describe(`transaction retries (${testDbKind()})`, () => {
         await restore();
       }
       expect(r.errors).toBeUndefined();
-      expect(r.data!.updateMembership.portalAccess).toBe(wanted);
+      expect(r.data!.updateMembership.membership.portalAccess).toBe(wanted);
       expect((await membershipRow(app, m.membership.id)).portalAccess).toBe(wanted);
       expect((await audits()) - auditsBefore).toBe(1);
       expect((await ready(app)).txRetries - before.txRetries).toBe(2);

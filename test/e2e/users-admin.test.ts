@@ -18,10 +18,10 @@ import {
 } from '../support/harness';
 import { ctxOf as serviceCtx } from '../support/membership';
 
-const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) }';
-const UNASSIGN = 'mutation($u: ID!, $r: ID!) { unassignRole(userId: $u, roleId: $r) }';
-const ADD = 'mutation($u: ID!, $g: ID!) { addToGroup(userId: $u, groupId: $g) }';
-const REMOVE = 'mutation($u: ID!, $g: ID!) { removeFromGroup(userId: $u, groupId: $g) }';
+const ASSIGN = 'mutation($u: ID!, $r: ID!) { assignRole(input: { userId: $u, roleId: $r }) { changed } }';
+const UNASSIGN = 'mutation($u: ID!, $r: ID!) { unassignRole(input: { userId: $u, roleId: $r }) { changed } }';
+const ADD = 'mutation($u: ID!, $g: ID!) { addToGroup(input: { userId: $u, groupId: $g }) { changed } }';
+const REMOVE = 'mutation($u: ID!, $g: ID!) { removeFromGroup(input: { userId: $u, groupId: $g }) { changed } }';
 const REMOVED_FEED = `query($r: ID!, $s: DateTimeISO!, $first: Int, $after: String) {
   usersRemovedFromRole(roleId: $r, since: $s, first: $first, after: $after) { nodes { userId at user { id firstName } } pageInfo { hasNextPage endCursor } } }`;
 const UPDATED_FEED = REMOVED_FEED.replace('usersRemovedFromRole', 'usersUpdatedByRole');
@@ -72,19 +72,19 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
   });
 
   it('createRole / createUserGroup: admin-only, audited, CONFLICT on a duplicate name; lists are admin-only and per org', async () => {
-    const r = await admin.gql('mutation { createRole(name: "Auditor") { id name } }');
-    expect(r.data!.createRole.name).toBe('Auditor');
-    expect(errorCode(await admin.gql('mutation { createRole(name: "Auditor") { id } }'))).toBe('CONFLICT');
+    const r = await admin.gql('mutation { createRole(input: { name: "Auditor" }) { role { id name } } }');
+    expect(r.data!.createRole.role.name).toBe('Auditor');
+    expect(errorCode(await admin.gql('mutation { createRole(input: { name: "Auditor" }) { role { id } } }'))).toBe('CONFLICT');
     expect(await auditCount('role.create')).toBe(1);
-    const g = await admin.gql('mutation { createUserGroup(name: "Engineering") { id name } }');
-    expect(g.data!.createUserGroup.name).toBe('Engineering');
+    const g = await admin.gql('mutation { createUserGroup(input: { name: "Engineering" }) { userGroup { id name } } }');
+    expect(g.data!.createUserGroup.userGroup.name).toBe('Engineering');
     expect(await auditCount('group.create')).toBe(1);
-    expect(errorCode(await admin.gql('mutation { createUserGroup(name: "  ") { id } }'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await admin.gql('mutation { createUserGroup(input: { name: "  " }) { userGroup { id } } }'))).toBe('BAD_USER_INPUT');
 
-    expect(errorCode(await member.gql('mutation { createRole(name: "Sneaky") { id } }'))).toBe('FORBIDDEN');
+    expect(errorCode(await member.gql('mutation { createRole(input: { name: "Sneaky" }) { role { id } } }'))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql('{ roles { nodes { id } } }'))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql('{ userGroups { nodes { id } } }'))).toBe('FORBIDDEN');
-    await adminB.gql('mutation { createRole(name: "B only") { id } }');
+    await adminB.gql('mutation { createRole(input: { name: "B only" }) { role { id } } }');
     expect((await admin.gql('{ roles { totalCount nodes { name } } }')).data!.roles).toEqual({
       totalCount: 1,
       nodes: [{ name: 'Auditor' }],
@@ -98,43 +98,44 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
   });
 
   it('assign/unassign role and add/remove group: audited, idempotent (no-op records nothing), other org NOT_FOUND', async () => {
-    const role = (await admin.gql('mutation { createRole(name: "Risk Owner") { id } }')).data!.createRole.id;
-    const group = (await admin.gql('mutation { createUserGroup(name: "Compliance") { id } }')).data!.createUserGroup.id;
+    const role = (await admin.gql('mutation { createRole(input: { name: "Risk Owner" }) { role { id } } }')).data!.createRole.role.id;
+    const group = (await admin.gql('mutation { createUserGroup(input: { name: "Compliance" }) { userGroup { id } } }')).data!
+      .createUserGroup.userGroup.id;
     const u = String(people[0].user.id);
 
-    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole).toBe(true);
-    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole).toBe(false);
+    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole.changed).toBe(true);
+    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole.changed).toBe(false);
     expect(await auditCount('role.assign', `AND targetUserId = ${u}`)).toBe(1);
     const [ev] = await sql("SELECT changes FROM audit_events WHERE action = 'role.assign' AND targetUserId = :u", { u });
     expect(JSON.parse(ev.changes)).toEqual({ role: { before: null, after: { id: Number(role), name: 'Risk Owner' } } });
 
-    expect((await admin.gql(UNASSIGN, { u, r: role })).data!.unassignRole).toBe(true);
-    expect((await admin.gql(UNASSIGN, { u, r: role })).data!.unassignRole).toBe(false);
+    expect((await admin.gql(UNASSIGN, { u, r: role })).data!.unassignRole.changed).toBe(true);
+    expect((await admin.gql(UNASSIGN, { u, r: role })).data!.unassignRole.changed).toBe(false);
     expect(await auditCount('role.unassign', `AND targetUserId = ${u}`)).toBe(1);
     const kept = await sql('SELECT removedAt FROM role_assignments WHERE roleId = :r AND userId = :u', { r: role, u });
     expect(kept).toHaveLength(1);
     expect(kept[0].removedAt).not.toBeNull();
     // Assigning again reopens the same row.
-    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole).toBe(true);
+    expect((await admin.gql(ASSIGN, { u, r: role })).data!.assignRole.changed).toBe(true);
     const again = await sql('SELECT removedAt FROM role_assignments WHERE roleId = :r AND userId = :u', { r: role, u });
     expect(again).toEqual([{ removedAt: null }]);
     const read = await admin.gql('query($id: ID) { user(id: $id) { roles { name } groups { name } } }', { id: u });
     expect(read.data!.user.roles).toEqual([{ name: 'Risk Owner' }]);
 
-    expect((await admin.gql(ADD, { u, g: group })).data!.addToGroup).toBe(true);
-    expect((await admin.gql(ADD, { u, g: group })).data!.addToGroup).toBe(false);
+    expect((await admin.gql(ADD, { u, g: group })).data!.addToGroup.changed).toBe(true);
+    expect((await admin.gql(ADD, { u, g: group })).data!.addToGroup.changed).toBe(false);
     expect((await admin.gql('query($id: ID) { user(id: $id) { groups { name } } }', { id: u })).data!.user.groups).toEqual([
       { name: 'Compliance' },
     ]);
-    expect((await admin.gql(REMOVE, { u, g: group })).data!.removeFromGroup).toBe(true);
-    expect((await admin.gql(REMOVE, { u, g: group })).data!.removeFromGroup).toBe(false);
+    expect((await admin.gql(REMOVE, { u, g: group })).data!.removeFromGroup.changed).toBe(true);
+    expect((await admin.gql(REMOVE, { u, g: group })).data!.removeFromGroup.changed).toBe(false);
     expect(await auditCount('group.add_member')).toBe(1);
     expect(await auditCount('group.remove_member')).toBe(1);
 
     // Concurrent assignments of one role to one user: one wins, one row, one audit row.
     const racer = String(people[3].user.id);
     const results = await Promise.all([1, 2, 3, 4].map(() => admin.gql(ASSIGN, { u: racer, r: role })));
-    expect(results.map((x) => x.data!.assignRole).filter(Boolean)).toHaveLength(1);
+    expect(results.map((x) => x.data!.assignRole.changed).filter(Boolean)).toHaveLength(1);
     expect(
       Number((await sql('SELECT COUNT(*) AS n FROM role_assignments WHERE roleId = :r AND userId = :u', { r: role, u: racer }))[0].n),
     ).toBe(1);
@@ -142,8 +143,9 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     await admin.gql(UNASSIGN, { u: racer, r: role });
 
     // Another org's role, group or member is NOT_FOUND, and nothing is written.
-    const roleB = (await adminB.gql('mutation { createRole(name: "Auditor") { id } }')).data!.createRole.id;
-    const groupB = (await adminB.gql('mutation { createUserGroup(name: "G") { id } }')).data!.createUserGroup.id;
+    const roleB = (await adminB.gql('mutation { createRole(input: { name: "Auditor" }) { role { id } } }')).data!.createRole.role.id;
+    const groupB = (await adminB.gql('mutation { createUserGroup(input: { name: "G" }) { userGroup { id } } }')).data!.createUserGroup
+      .userGroup.id;
     const before = await sql('SELECT COUNT(*) AS n FROM role_assignments');
     expect(errorCode(await admin.gql(ASSIGN, { u, r: roleB }))).toBe('NOT_FOUND');
     expect(errorCode(await admin.gql(ADD, { u, g: groupB }))).toBe('NOT_FOUND');
@@ -159,7 +161,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
   });
 
   it('usersRemovedFromRole / usersUpdatedByRole: right users, paged, bound cursors, admin-only', async () => {
-    const role = (await admin.gql('mutation { createRole(name: "Sync") { id } }')).data!.createRole.id;
+    const role = (await admin.gql('mutation { createRole(input: { name: "Sync" }) { role { id } } }')).data!.createRole.role.id;
     const id = (i: number): string => String(people[i].user.id);
     fakeDateOnly(T('10:00'));
     // A session opened at the faked time (the real-time one has expired by then).
@@ -214,9 +216,9 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
     expect((await updated(T('10:15'))).nodes.map((n: any) => n.userId)).toEqual([id(1)]);
     // A change to the holder's record counts too: a rename, and a membership change.
     fakeDateOnly(T('10:30'));
-    await as('mutation($id: ID!) { updateUser(userId: $id, input: { firstName: "P4b" }) { id } }', { id: id(4) });
+    await as('mutation($id: ID!) { updateUser(input: { userId: $id, firstName: "P4b" }) { user { id } } }', { id: id(4) });
     fakeDateOnly(T('10:40'));
-    await as('mutation($u: ID!) { updateMembership(userId: $u, input: { allAccess: true }) { version } }', { u: id(1) });
+    await as('mutation($u: ID!) { updateMembership(input: { userId: $u, allAccess: true }) { membership { version } } }', { u: id(1) });
     fakeDateOnly(T('11:00'));
     expect((await updated(T('10:25'))).nodes.map((n: any) => n.userId)).toEqual([id(4), id(1)]);
     expect((await updated(T('10:35'))).nodes.map((n: any) => n.userId)).toEqual([id(1)]);
@@ -243,7 +245,7 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
 
     expect(errorCode(await member.gql(REMOVED_FEED, { r: role, s: T('10:05').toISOString() }))).toBe('FORBIDDEN');
     expect(errorCode(await member.gql(UPDATED_FEED, { r: role, s: T('10:05').toISOString() }))).toBe('FORBIDDEN');
-    const roleB = (await adminB.gql('mutation { createRole(name: "Sync") { id } }')).data!.createRole.id;
+    const roleB = (await adminB.gql('mutation { createRole(input: { name: "Sync" }) { role { id } } }')).data!.createRole.role.id;
     expect(errorCode(await admin.gql(REMOVED_FEED, { r: roleB, s: T('10:05').toISOString() }))).toBe('NOT_FOUND');
     expect(errorCode(await admin.gql(REMOVED_FEED, { r: role, s: T('10:05').toISOString(), first: 501 }))).toBe('BAD_USER_INPUT');
   });
@@ -389,8 +391,9 @@ describe(`roles, groups, sync feeds, audit trail, legacy page, export (${testDbK
 
   it('iterateMembers: every member once, in keyset batches, with role and group names and MFA status; admin-only', async () => {
     const ctx = await ctxOf(admin);
-    const role = (await admin.gql('mutation { createRole(name: "Exporter") { id } }')).data!.createRole.id;
-    const group = (await admin.gql('mutation { createUserGroup(name: "Export group") { id } }')).data!.createUserGroup.id;
+    const role = (await admin.gql('mutation { createRole(input: { name: "Exporter" }) { role { id } } }')).data!.createRole.role.id;
+    const group = (await admin.gql('mutation { createUserGroup(input: { name: "Export group" }) { userGroup { id } } }')).data!
+      .createUserGroup.userGroup.id;
     await admin.gql(ASSIGN, { u: String(people[4].user.id), r: role });
     await admin.gql(ADD, { u: String(people[4].user.id), g: group });
     await sql('INSERT INTO mfa_factors (membershipId, confirmedAt, failedAttempts, createdAt, updatedAt) VALUES (:m, :c, 0, :c, :c)', {

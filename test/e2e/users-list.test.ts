@@ -203,14 +203,24 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
         },
       );
     }
-    const role = (await admin.gql('mutation { createRole(name: "Auditor") { id } }')).data!.createRole.id;
-    const group = (await admin.gql('mutation { createUserGroup(name: "Eng") { id } }')).data!.createUserGroup.id;
+    const role = (await admin.gql('mutation { createRole(input: { name: "Auditor" }) { role { id } } }')).data!.createRole.role.id;
+    const group = (await admin.gql('mutation { createUserGroup(input: { name: "Eng" }) { userGroup { id } } }')).data!.createUserGroup
+      .userGroup.id;
     for (const i of [0, 4, 9]) {
-      await admin.gql('mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) }', { u: people[i].user.id, r: role });
+      await admin.gql('mutation($u: ID!, $r: ID!) { assignRole(input: { userId: $u, roleId: $r }) { changed } }', {
+        u: people[i].user.id,
+        r: role,
+      });
     }
-    await admin.gql('mutation($u: ID!, $r: ID!) { unassignRole(userId: $u, roleId: $r) }', { u: people[4].user.id, r: role });
+    await admin.gql('mutation($u: ID!, $r: ID!) { unassignRole(input: { userId: $u, roleId: $r }) { changed } }', {
+      u: people[4].user.id,
+      r: role,
+    });
     for (const i of [2, 8]) {
-      await admin.gql('mutation($u: ID!, $g: ID!) { addToGroup(userId: $u, groupId: $g) }', { u: people[i].user.id, g: group });
+      await admin.gql('mutation($u: ID!, $g: ID!) { addToGroup(input: { userId: $u, groupId: $g }) { changed } }', {
+        u: people[i].user.id,
+        g: group,
+      });
     }
 
     const cases: Array<[Record<string, unknown>, string[]]> = [
@@ -238,7 +248,7 @@ describe(`users: paging, sorting, search, filters (${testDbKind()})`, () => {
     expect(notEnrolled).toContain(String(people[6].user.id));
     expect(notEnrolled).not.toContain(String(people[3].user.id));
     // A role or group of another org matches nobody.
-    const roleB = (await adminB.gql('mutation { createRole(name: "Auditor") { id } }')).data!.createRole.id;
+    const roleB = (await adminB.gql('mutation { createRole(input: { name: "Auditor" }) { role { id } } }')).data!.createRole.role.id;
     expect(await walk(admin, { filter: { roleId: roleB } })).toEqual([]);
   });
 

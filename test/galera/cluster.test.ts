@@ -17,9 +17,9 @@ import type { Org } from '../../src/entities';
  * such runs are in docs/operations.md).
  */
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
+const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }';
 const ME = '{ me { user { id } } }';
-const UPDATE_MEMBERSHIP = 'mutation($u: ID!, $i: UpdateMembershipInput!) { updateMembership(userId: $u, input: $i) { id } }';
+const UPDATE_MEMBERSHIP = 'mutation($i: UpdateMembershipInput!) { updateMembership(input: $i) { membership { id } } }';
 const code = (r: { body: any }): string | undefined => r.body?.errors?.[0]?.extensions?.code;
 const message = (r: { body: any }): string | undefined => r.body?.errors?.[0]?.message;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -128,9 +128,9 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
   async function enrolled(org: Org): Promise<{ email: string; userId: number; secret: string }> {
     const m = await member(org);
     const full = (await signIn(gh[0], org, m.email)).token;
-    const secret = (await gh[0].gql('mutation { generateMfaTempSecret { secret } }', {}, full)).body.data.generateMfaTempSecret
-      .secret as string;
-    const VALIDATE = 'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }';
+    const secret = (await gh[0].gql('mutation { generateMfaTempSecret { tempSecret { secret } } }', {}, full)).body.data.generateMfaTempSecret
+      .tempSecret.secret as string;
+    const VALIDATE = 'mutation($c: String!) { validateMfaCode(input: { code: $c }) { recoveryCodes } }';
     let r = await gh[0].gql(VALIDATE, { c: await oathtool(secret, Date.now() - 30_000) }, full);
     if (!r.body.data?.validateMfaCode) {
       // The previous step expired on the way (a loaded machine): enroll with the current one and
@@ -265,10 +265,10 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
         const [ta, tb] = await Promise.all([signIn(gh[0], org, a.email), signIn(gh[1], org, b.email)]);
         const input = round % 2 ? { isActive: false } : { isAdmin: false };
         const results = await Promise.all([
-          gh[0].gql(UPDATE_MEMBERSHIP, { u: String(b.userId), i: input }, ta.token),
-          gh[1].gql(UPDATE_MEMBERSHIP, { u: String(a.userId), i: input }, tb.token),
+          gh[0].gql(UPDATE_MEMBERSHIP, { i: { userId: String(b.userId), ...input } }, ta.token),
+          gh[1].gql(UPDATE_MEMBERSHIP, { i: { userId: String(a.userId), ...input } }, tb.token),
         ]);
-        const won = results.filter((r) => r.body.data?.updateMembership?.id).length;
+        const won = results.filter((r) => r.body.data?.updateMembership?.membership?.id).length;
         const refused = results.filter((r) => ['CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(code(r) ?? '')).length;
         outcomes.push(results.map((r) => code(r) ?? 'ok').join('/'));
         expect({ won, refused }).toEqual({ won: 1, refused: 1 });
@@ -298,10 +298,10 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
     const tokens = await Promise.all(gh.map((s) => signIn(s, org, admin.email)));
     const results = await countRetries('seat-limit', () =>
       Promise.all(
-        inactive.map((m, i) => gh[i % 3].gql(UPDATE_MEMBERSHIP, { u: String(m.userId), i: { isActive: true } }, tokens[i % 3].token)),
+        inactive.map((m, i) => gh[i % 3].gql(UPDATE_MEMBERSHIP, { i: { userId: String(m.userId), isActive: true } }, tokens[i % 3].token)),
       ),
     );
-    const won = results.filter((r) => r.body.data?.updateMembership?.id).length;
+    const won = results.filter((r) => r.body.data?.updateMembership?.membership?.id).length;
     const full = results.filter((r) => code(r) === 'SEAT_LIMIT_REACHED').length;
     expect({ won, total: won + full }).toEqual({ won: seats - 1, total: inactive.length }); // the admin holds a seat
     const [row] = await onNode3('SELECT seatCount, licensedSeats FROM orgs WHERE id = ?', [org.id]);
@@ -326,7 +326,7 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       const { token } = await signIn(gh[0], org, m.email);
       expect((await gh[1].gql(ME, {}, token)).body.data.me.user.id).toBe(String(m.userId));
       await lagBehind();
-      expect((await gh[0].gql('mutation { signOut }', {}, token)).body.data.signOut).toBe(true);
+      expect((await gh[0].gql('mutation { signOut { signedOut } }', {}, token)).body.data.signOut.signedOut).toBe(true);
       expect(code(await gh[1].gql(ME, {}, token))).toBe('UNAUTHENTICATED');
     });
 
@@ -337,8 +337,8 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       const [ta, tm] = await Promise.all([signIn(gh[0], org, admin.email), signIn(gh[1], org, m.email)]);
       expect((await gh[1].gql(ME, {}, tm.token)).body.data.me.user.id).toBe(String(m.userId));
       await lagBehind();
-      const r = await gh[0].gql(UPDATE_MEMBERSHIP, { u: String(m.userId), i: { isActive: false } }, ta.token);
-      expect(r.body.data?.updateMembership?.id).toBeDefined();
+      const r = await gh[0].gql(UPDATE_MEMBERSHIP, { i: { userId: String(m.userId), isActive: false } }, ta.token);
+      expect(r.body.data?.updateMembership?.membership?.id).toBeDefined();
       expect(code(await gh[1].gql(ME, {}, tm.token))).toBe('UNAUTHENTICATED');
     });
 
@@ -354,7 +354,7 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       expect((await gh[1].gql(MFA_STATE, {}, full)).body.data.me.mfa.enrolled).toBe(true);
       const ta = await signIn(gh[0], org, admin.email);
       await lagBehind();
-      expect((await gh[0].gql('mutation($u: ID!) { resetMfa(userId: $u) }', { u: String(m.userId) }, ta.token)).body.data?.resetMfa).toBe(
+      expect((await gh[0].gql('mutation($u: ID!) { resetMfa(input: { userId: $u }) { reset } }', { u: String(m.userId) }, ta.token)).body.data?.resetMfa?.reset).toBe(
         true,
       );
       // The reset ends the member's sessions. Read on node 2 with no write before it: only a causal
@@ -373,12 +373,12 @@ describe('three Gatehouse processes on a three-node Galera cluster', () => {
       const next = `${TEST_PASSWORD}-next-7Qx`;
       const r = await lagBehindWhile(m.userId, () =>
         gh[0].gql(
-          'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+          'mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { passwordChanged } }',
           { c: TEST_PASSWORD, n: next },
           token,
         ),
       );
-      expect(r.body.data?.changePassword).toBe(true);
+      expect(r.body.data?.changePassword?.passwordChanged).toBe(true);
       expect(code(await gh[1].gql(ME, {}, other.token))).toBe('UNAUTHENTICATED');
       // (A sign-in writes its throttle row before it reads the password, and that commit waits
       // for node 2 to apply what came before it: the old password fails even without causal reads.)

@@ -1,4 +1,12 @@
 import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isInputObjectType,
+  type GraphQLArgument,
+  type IntrospectionQuery,
+} from 'graphql';
+import {
   asAdmin,
   asMember,
   createMember,
@@ -43,9 +51,9 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
 
   /** Writes that take a userId, with variables naming the target. */
   const targetedWrites = (userId: string): Array<[string, string, Record<string, unknown>]> => [
-    ['updateMembership', UPDATE_MEMBERSHIP, { u: userId, i: { isActive: false } }],
-    ['updateMembership (opt-out)', UPDATE_MEMBERSHIP, { u: userId, i: { mfaOptOut: true } }],
-    ['updateUser', UPDATE_USER, { id: userId, input: { firstName: 'Pwned' } }],
+    ['updateMembership', UPDATE_MEMBERSHIP, { i: { userId: userId, isActive: false } }],
+    ['updateMembership (opt-out)', UPDATE_MEMBERSHIP, { i: { userId: userId, mfaOptOut: true } }],
+    ['updateUser', UPDATE_USER, { input: { userId: userId, firstName: 'Pwned' } }],
     ['deleteUser', DELETE_USER, { id: userId }],
     ['issuePasswordReset', ISSUE_RESET, { id: userId }],
     ['impersonate', IMPERSONATE, { id: userId }],
@@ -73,14 +81,20 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
   });
 
   it('BOLA: the org is never taken from an argument (no argument names an org)', async () => {
-    const schema = await app.gql(
-      '{ __schema { mutationType { fields { name args { name } } } queryType { fields { name args { name } } } } }',
+    const schema = buildClientSchema((await app.gql<IntrospectionQuery>(getIntrospectionQuery())).data!);
+    const fields = [...Object.values(schema.getMutationType()!.getFields()), ...Object.values(schema.getQueryType()!.getFields())];
+    // A mutation's one `input` argument counts with its fields.
+    const names = (a: GraphQLArgument): string[] => {
+      const t = getNamedType(a.type);
+      return [a.name, ...(isInputObjectType(t) ? Object.keys(t.getFields()).map((f) => `${a.name}.${f}`) : [])];
+    };
+    const orgArgs = fields.flatMap((f) =>
+      f.args
+        .flatMap(names)
+        .filter((n) => /^(input\.)?org(Id|_id)?$/i.test(n))
+        .map((n) => `${f.name}(${n})`),
     );
-    const fields = [...schema.data!.__schema.mutationType.fields, ...schema.data!.__schema.queryType.fields] as Array<{
-      name: string;
-      args: Array<{ name: string }>;
-    }>;
-    const orgArgs = fields.flatMap((f) => f.args.filter((a) => /^org(Id|_id)?$/i.test(a.name)).map((a) => `${f.name}(${a.name})`));
+    expect(fields.find((f) => f.name === 'updateMembership')!.args.flatMap(names)).toContain('input.userId');
     // signIn(orgSlug) picks the org to sign in to, before there is a session.
     expect(orgArgs).toEqual([]);
   });
@@ -90,7 +104,7 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const ops: Array<[string, string, Record<string, unknown>]> = [
       ...targetedWrites(String(colleague.user.id)),
       ['createUser', CREATE_USER, { input: { email: `x-${Date.now()}@example.test`, firstName: 'X', lastName: 'Y' } }],
-      ['setOrgMfaRequired', 'mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}],
+      ['setOrgMfaRequired', 'mutation { setOrgMfaRequired(input: { required: true }) { org { mfaRequired } } }', {}],
       ['mfaExemptions', '{ mfaExemptions { nodes { user { id } } } }', {}],
     ];
     const before = await tableCounts(app);
@@ -112,7 +126,9 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
       const r = await app.gql(query, vars, token);
       expect({ name, code: errorCode(r) }).toEqual({ name, code: 'FORBIDDEN' });
     }
-    expect(errorCode(await app.gql('mutation { setOrgMfaRequired(required: true) { mfaRequired } }', {}, token))).toBe('FORBIDDEN');
+    expect(errorCode(await app.gql('mutation { setOrgMfaRequired(input: { required: true }) { org { mfaRequired } } }', {}, token))).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('BOPLA: a non-admin never reads admin-only fields of another user (FORBIDDEN on the field, no value)', async () => {
@@ -140,12 +156,12 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const colleague = await createMember(app, orgA);
     const before = await tableCounts(app);
     const attempts: Array<[string, string, Record<string, unknown>]> = [
-      ['updateMembership orgId', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { orgId: orgB.id } }],
-      ['updateMembership version', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { isActive: true, version: 99 } }],
-      ['updateMembership userId', UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i: { userId: adminA.user.id } }],
-      ['updateUser isAdmin', UPDATE_USER, { id: String(colleague.user.id), input: { isAdmin: true } }],
-      ['updateUser passwordHash', UPDATE_USER, { id: String(colleague.user.id), input: { passwordHash: 'x' } }],
-      ['updateUser deletedAt', UPDATE_USER, { id: String(colleague.user.id), input: { deletedAt: null } }],
+      ['updateMembership orgId', UPDATE_MEMBERSHIP, { i: { userId: String(colleague.user.id), orgId: orgB.id } }],
+      ['updateMembership updatedAt', UPDATE_MEMBERSHIP, { i: { userId: String(colleague.user.id), isActive: true, updatedAt: null } }],
+      ['updateMembership id', UPDATE_MEMBERSHIP, { i: { userId: String(colleague.user.id), id: adminA.membership.id } }],
+      ['updateUser isAdmin', UPDATE_USER, { input: { userId: String(colleague.user.id), isAdmin: true } }],
+      ['updateUser passwordHash', UPDATE_USER, { input: { userId: String(colleague.user.id), passwordHash: 'x' } }],
+      ['updateUser deletedAt', UPDATE_USER, { input: { userId: String(colleague.user.id), deletedAt: null } }],
       [
         'createUser passwordHash',
         CREATE_USER,
@@ -169,15 +185,17 @@ describe(`authorization: BOLA, BFLA, BOPLA, mass assignment (${testDbKind()})`, 
     const before = await tableCounts(app);
     for (const key of ['__proto__', 'constructor']) {
       // Parsed from JSON so the key is an own property (a literal's __proto__ sets the prototype).
-      const i = JSON.parse(`{"mfaOptOut": true, "${key}": {"isAdmin": true}}`) as Record<string, unknown>;
-      const r = await adminA.gql(UPDATE_MEMBERSHIP, { u: String(colleague.user.id), i });
+      const i = JSON.parse(`{"userId": "${colleague.user.id}", "mfaOptOut": true, "${key}": {"isAdmin": true}}`) as Record<string, unknown>;
+      const r = await adminA.gql(UPDATE_MEMBERSHIP, { i });
       expect({ key, code: errorCode(r), message: r.errors?.[0]?.message, field: r.errors?.[0]?.extensions?.field }).toEqual({
         key,
         code: 'BAD_USER_INPUT',
         message: expect.stringContaining(`Field "${key}" is not defined`),
         field: key,
       });
-      const inline = await adminA.gql(`mutation { updateMembership(userId: "${colleague.user.id}", input: { ${key}: true }) { version } }`);
+      const inline = await adminA.gql(
+        `mutation { updateMembership(input: { userId: "${colleague.user.id}", ${key}: true }) { membership { version } } }`,
+      );
       expect({ key, code: errorCode(inline), field: inline.errors?.[0]?.extensions?.field }).toEqual({
         key,
         code: 'BAD_USER_INPUT',

@@ -44,7 +44,7 @@ if (testDbKind() === 'sqlite') {
       let r;
       const started = Date.now();
       try {
-        r = await member.gql('mutation { signOut }');
+        r = await member.gql('mutation { signOut { signedOut } }');
       } finally {
         await other.query('ROLLBACK');
         await other.destroy();
@@ -55,7 +55,7 @@ if (testDbKind() === 'sqlite') {
       expect(JSON.stringify(r.errors)).not.toMatch(/SQLITE_BUSY|locked|sqlite/i);
       // Nothing was written: the session still works, and signing out now succeeds.
       expect((await member.gql(ME)).data?.me.user.id).toBe(String(member.user.id));
-      expect((await member.gql('mutation { signOut }')).data).toEqual({ signOut: true });
+      expect((await member.gql('mutation { signOut { signedOut } }')).data).toEqual({ signOut: { signedOut: true } });
     }, 30_000);
   });
 }
@@ -109,7 +109,7 @@ if (testDbKind() === 'mysql') {
       expect(me.value.errors![0].extensions!.requestId).toBe(me.value.headers.get('x-request-id'));
       // The public sign-in fails closed too (no session issued without the database), as a 503.
       const signIn = await timed(() =>
-        app.gql('mutation { signIn(orgSlug: "x", email: "a@example.test", password: "whatever-password") { token } }'),
+        app.gql('mutation { signIn(input: { orgSlug: "x", email: "a@example.test", password: "whatever-password" }) { token } }'),
       );
       expect(signIn.ms).toBeLessThan(3000);
       expect(errorCode(signIn.value)).toBe('SERVICE_UNAVAILABLE');
@@ -150,7 +150,7 @@ if (testDbKind() === 'mysql') {
         }),
         ...Array.from({ length: 4 }, async () => {
           const r = await timed(() =>
-            app.gql('mutation { signIn(orgSlug: "x", email: "a@example.test", password: "whatever-password") { token } }'),
+            app.gql('mutation { signIn(input: { orgSlug: "x", email: "a@example.test", password: "whatever-password" }) { token } }'),
           );
           return { door: 'graphql signIn', status: r.value.status, code: errorCode(r.value), ms: r.ms };
         }),
@@ -263,7 +263,7 @@ if (testDbKind() === 'mysql') {
       const [gql, rest, signIn, ready] = await Promise.all([
         member.gql(ME),
         member.http('GET', '/user/users/me'),
-        app.gql('mutation { signIn(orgSlug: "x", email: "a@example.test", password: "whatever-password") { token } }'),
+        app.gql('mutation { signIn(input: { orgSlug: "x", email: "a@example.test", password: "whatever-password" }) { token } }'),
         app.http('GET', '/ready'),
       ]);
       expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);

@@ -3,7 +3,8 @@ import { freshDatabase, testDbKind, TEST_PASSWORD, type FreshDatabase } from '..
 import { arrange, spawnServer, type Arranger, type SpawnedServer } from '../support/processes';
 import type { Org } from '../../src/entities';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
+const SIGN_IN =
+  'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }';
 
 /**
  * SIGTERM with a mutation in flight. The mutation is made slow deterministically: the test holds

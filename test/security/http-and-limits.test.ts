@@ -23,7 +23,7 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
 
   describe('CSRF', () => {
     it('a text/plain POST without a preflight header is refused before execution', async () => {
-      const res = await post(JSON.stringify({ query: 'mutation { signOut }' }), {
+      const res = await post(JSON.stringify({ query: 'mutation { signOut { signedOut } }' }), {
         'content-type': 'text/plain',
         authorization: `Bearer ${member.token}`,
       });
@@ -55,7 +55,7 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
       fetch(`${app.url}/graphql?query=${encodeURIComponent(q)}`, {
         headers: { authorization: `Bearer ${member.token}`, 'apollo-require-preflight': 'true' },
       });
-    const mutation = await get('mutation { signOut }');
+    const mutation = await get('mutation { signOut { signedOut } }');
     expect(mutation.status).toBe(405);
     expect(mutation.headers.get('allow')).toBe('POST');
     const query = await get('{ me { user { id } } }');
@@ -86,7 +86,9 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
 
   it('a 1 MB string in an argument never reaches a resolver (413), nor does 1 MB of query text', async () => {
     const mb = 'x'.repeat(1024 * 1024);
-    const inVariables = await app.gql('mutation($e: String!) { signIn(orgSlug: "o", email: $e, password: "p") { token } }', { e: mb });
+    const inVariables = await app.gql('mutation($e: String!) { signIn(input: { orgSlug: "o", email: $e, password: "p" }) { token } }', {
+      e: mb,
+    });
     expect(inVariables.status).toBe(413);
     const inline = await app.gql(`{ me { user { id } } } # ${mb}`);
     expect(inline.status).toBe(413);
@@ -184,7 +186,7 @@ describe(`HTTP protections and GraphQL limits (${testDbKind()})`, () => {
     it('16 aliased sign-ins are refused before any of them runs (nothing is audited or counted)', async () => {
       const q = `mutation { ${Array.from(
         { length: 16 },
-        (_, i) => `a${i}: signIn(orgSlug: "x", email: "victim@example.test", password: "guess-${i}") { token }`,
+        (_, i) => `a${i}: signIn(input: { orgSlug: "x", email: "victim@example.test", password: "guess-${i}" }) { token }`,
       ).join(' ')} }`;
       const r = await app.gql(q);
       expect(errorCode(r)).toBe('BAD_USER_INPUT');

@@ -79,7 +79,7 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
     await app.gql(ACTIVATE, { t: activation, p: STRONG_PASSWORD });
     secrets.push(STRONG_PASSWORD);
     const signIn = await app.gql(
-      'mutation SignIn($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      'mutation SignIn($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { token } }',
       { o: org.slug, e: email, p: STRONG_PASSWORD },
     );
     const userToken = signIn.data!.signIn.token as string;
@@ -92,13 +92,13 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
     secrets.push((await mailedToken(app, 'password_reset', email)).token);
     // An email change: its confirmation token.
     const newEmail = `logged-new-${Date.now()}@example.test`;
-    await admin.gql(UPDATE_USER, { id: userId, input: { email: newEmail } });
+    await admin.gql(UPDATE_USER, { input: { userId: userId, email: newEmail } });
     secrets.push((await mailedToken(app, 'email_change_confirmation', newEmail)).token);
     const imp = await admin.gql(IMPERSONATE, { id: userId });
     secrets.push(imp.data!.impersonate.token as string);
     // A failed sign-in with a password-shaped secret, and a malformed bearer header.
     const wrong = 'Not-The-Password-31337';
-    await app.gql('mutation { signIn(orgSlug: "nope", email: "x@example.test", password: "' + wrong + '") { token } }');
+    await app.gql('mutation { signIn(input: { orgSlug: "nope", email: "x@example.test", password: "' + wrong + '" }) { token } }');
     secrets.push(wrong);
     await app.gql('{ me { user { id } } }', {}, null, { authorization: 'Bearer leaked-header-value-0123456789' });
     secrets.push('leaked-header-value-0123456789');
@@ -121,7 +121,7 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
       expect(enrollment.status).toBe('MFA_ENROLLMENT_REQUIRED');
       secrets.push(enrollment.token);
       const gen = await app.gql(GENERATE, {}, enrollment.token);
-      const { secret, otpauthUri, qrCodeDataUrl } = gen.data!.generateMfaTempSecret as Record<string, string>;
+      const { secret, otpauthUri, qrCodeDataUrl } = gen.data!.generateMfaTempSecret.tempSecret as Record<string, string>;
       secrets.push(secret, otpauthUri, qrCodeDataUrl.slice(30, 90));
       const enrollCode = await oathtool(secret);
       const validated = await app.gql(VALIDATE, { c: enrollCode }, enrollment.token);
@@ -164,7 +164,9 @@ describeWithTools(['oathtool'], `logging (${testDbKind()})`, () => {
       body: JSON.stringify({ query: 'query A { __typename }', operationName: forged }),
     });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    await app.gql('mutation($e: String!) { signIn(orgSlug: "none", email: $e, password: "whatever-password") { token } }', { e: forged });
+    await app.gql('mutation($e: String!) { signIn(input: { orgSlug: "none", email: $e, password: "whatever-password" }) { token } }', {
+      e: forged,
+    });
     const fresh = app.logs.slice(before);
     expect(fresh.length).toBeGreaterThanOrEqual(3);
     for (const line of fresh) {

@@ -46,7 +46,7 @@ describe(`production mode (${testDbKind()})`, () => {
     const cases: Array<[string, RegExp]> = [
       ['{ me { usr { id } } }', /"user"/],
       ['{ me { sessionKnd } }', /sessionKind/],
-      ['mutation { signIn(orgSlug: "a", email: "b", password: "c", pasword: "d") { token } }', /"password"/],
+      ['mutation { signIn(input: { orgSlug: "a", email: "b", password: "c", pasword: "d" }) { token } }', /"password"/],
       ['query($k: SessionKnd) { me { user { id } } }', /SessionKind/],
     ];
     for (const [q, hidden] of cases) {

@@ -38,7 +38,7 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
     const guesses = (n: number, from: number): string =>
       `mutation { ${Array.from(
         { length: n },
-        (_, i) => `g${i}: signIn(orgSlug: "${org.slug}", email: "${m.email}", password: "wrong-guess-${from + i}") { token }`,
+        (_, i) => `g${i}: signIn(input: { orgSlug: "${org.slug}", email: "${m.email}", password: "wrong-guess-${from + i}" }) { token }`,
       ).join(' ')} }`;
     const failures = async (): Promise<number> =>
       Number(
@@ -60,7 +60,7 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
     }
     expect(await failures()).toBe(10);
     const right = await app.gql(
-      'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { token } }',
+      'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { token } }',
       {
         o: org.slug,
         e: m.email,
@@ -73,7 +73,7 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
   it('an invitation token works once; a replay and a concurrent double redemption are refused', async () => {
     const { token } = await invite(admin, app, { email: `act-${Date.now()}@example.test`, firstName: 'A', lastName: 'B' });
     const results = await Promise.all([1, 2, 3].map((i) => app.gql(ACTIVATE, { t: token, p: `${STRONG_PASSWORD}-${i}` })));
-    expect(results.filter((r) => r.data?.activateAccount === true)).toHaveLength(1);
+    expect(results.filter((r) => r.data?.activateAccount.activated === true)).toHaveLength(1);
     expect(results.filter((r) => errorCode(r) === 'BAD_USER_INPUT')).toHaveLength(2);
     expect(errorCode(await app.gql(ACTIVATE, { t: token, p: `${STRONG_PASSWORD}-4` }))).toBe('BAD_USER_INPUT');
   });
@@ -85,7 +85,7 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
     await admin.gql(ISSUE_RESET, { id: String(m.user.id) });
     const second = (await mailedToken(app, 'password_reset', m.email)).token;
     expect(errorCode(await app.gql(ACTIVATE, { t: first, p: STRONG_PASSWORD }))).toBe('BAD_USER_INPUT');
-    expect((await app.gql(ACTIVATE, { t: second, p: STRONG_PASSWORD })).data?.activateAccount).toBe(true);
+    expect((await app.gql(ACTIVATE, { t: second, p: STRONG_PASSWORD })).data?.activateAccount.activated).toBe(true);
     expect(errorCode(await app.gql(ACTIVATE, { t: second, p: `${STRONG_PASSWORD}-again` }))).toBe('BAD_USER_INPUT');
   });
 
@@ -93,7 +93,7 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
     const m = await createMember(app, org);
     const imp = await admin.gql(IMPERSONATE, { id: String(m.user.id) });
     const token = imp.data!.impersonate.token as string;
-    expect((await app.gql(STOP_IMPERSONATING, {}, token)).data?.stopImpersonating).toBe(true);
+    expect((await app.gql(STOP_IMPERSONATING, {}, token)).data?.stopImpersonating.impersonationEnded).toBe(true);
     expect(errorCode(await app.gql('{ me { user { id } } }', {}, token))).toBe('UNAUTHENTICATED');
     expect(errorCode(await app.gql(STOP_IMPERSONATING, {}, token))).toBe('UNAUTHENTICATED');
   });
@@ -122,14 +122,16 @@ describeWithTools(['oathtool'], `replay and brute force (${testDbKind()})`, () =
       await enroll(app, mfaOrg, m);
       clock.nextStep();
       const c = await challenge(app, mfaOrg, m);
-      const aliased = await c.gql('mutation { a: verifyMfa(code: "000000") { token } b: verifyMfa(code: "111111") { token } }');
+      const aliased = await c.gql(
+        'mutation { a: verifyMfa(input: { code: "000000" }) { token } b: verifyMfa(input: { code: "111111" }) { token } }',
+      );
       expect(errorCode(aliased)).toBe('BAD_USER_INPUT');
       const batch = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
         body: JSON.stringify([
-          { query: 'mutation { verifyMfa(code: "000000") { token } }' },
-          { query: 'mutation { verifyMfa(code: "111111") { token } }' },
+          { query: 'mutation { verifyMfa(input: { code: "000000" }) { token } }' },
+          { query: 'mutation { verifyMfa(input: { code: "111111" }) { token } }' },
         ]),
       });
       expect(batch.status).toBe(400);

@@ -3,7 +3,8 @@ import { oathtool, VERIFY } from '../support/mfa';
 import { arrange, spawnServer, type Arranger, type SpawnedServer } from '../support/processes';
 import type { Org } from '../../src/entities';
 
-const SIGN_IN = 'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }';
+const SIGN_IN =
+  'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }';
 const ME = '{ me { user { id } } }';
 const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.extensions?.code;
 
@@ -50,7 +51,7 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
       const signIn = await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
       const token = signIn.body.data.signIn.token as string;
       expect((await b.gql(ME, {}, token)).body.data.me.user.id).toBe(String(m.userId));
-      expect((await a.gql('mutation { signOut }', {}, token)).body.data.signOut).toBe(true);
+      expect((await a.gql('mutation { signOut { signedOut } }', {}, token)).body.data.signOut.signedOut).toBe(true);
       expect(code(await b.gql(ME, {}, token))).toBe('UNAUTHENTICATED');
       expect(code(await a.gql(ME, {}, token))).toBe('UNAUTHENTICATED');
     });
@@ -90,10 +91,10 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
       const m = await member();
       const signed = await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD });
       const full = signed.body.data.signIn.token as string;
-      const gen = await a.gql('mutation { generateMfaTempSecret { secret } }', {}, full);
-      const secret = gen.body.data.generateMfaTempSecret.secret as string;
+      const gen = await a.gql('mutation { generateMfaTempSecret { tempSecret { secret } } }', {}, full);
+      const secret = gen.body.data.generateMfaTempSecret.tempSecret.secret as string;
       const used = await oathtool(secret, Date.now());
-      const validated = await a.gql('mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }', { c: used }, full);
+      const validated = await a.gql('mutation($c: String!) { validateMfaCode(input: { code: $c }) { recoveryCodes } }', { c: used }, full);
       expect(validated.body.data.validateMfaCode.recoveryCodes).toHaveLength(10);
       await arr.ds.query('UPDATE orgs SET mfaRequired = ? WHERE id = ?', [true, org.id]);
       try {
@@ -122,10 +123,10 @@ const code = (r: { body: any }): string | undefined => r.body.errors?.[0]?.exten
     it('attack 6: 25 wrong TOTP codes at once, spread over both processes: at most 5 evaluated, failedAttempts never above 5, the rest RATE_LIMITED', async () => {
       const m = await member();
       const full = (await a.gql(SIGN_IN, { o: org.slug, e: m.email, p: TEST_PASSWORD })).body.data.signIn.token as string;
-      const secret = (await a.gql('mutation { generateMfaTempSecret { secret } }', {}, full)).body.data.generateMfaTempSecret
-        .secret as string;
+      const secret = (await a.gql('mutation { generateMfaTempSecret { tempSecret { secret } } }', {}, full)).body.data.generateMfaTempSecret
+        .tempSecret.secret as string;
       const enrolled = await a.gql(
-        'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes } }',
+        'mutation($c: String!) { validateMfaCode(input: { code: $c }) { recoveryCodes } }',
         { c: await oathtool(secret, Date.now()) },
         full,
       );

@@ -84,7 +84,7 @@ describe(`tenant isolation at the account level: the attacks (${testDbKind()})`,
     // Not a member of B: the A password opens nothing there.
     expect(
       errorCode(
-        await app.gql('mutation($o:String!,$e:String!,$p:String!){ signIn(orgSlug:$o,email:$e,password:$p){ token } }', {
+        await app.gql('mutation($o:String!,$e:String!,$p:String!){ signIn(input: { orgSlug:$o,email:$e,password:$p }){ token } }', {
           o: orgB.slug,
           e: ceo.email,
           p: ceo.password,
@@ -93,20 +93,22 @@ describe(`tenant isolation at the account level: the attacks (${testDbKind()})`,
     ).toBe('UNAUTHENTICATED');
     // The person joins B by consent (their own password), to be used by the next attacks.
     const { token } = await mailedToken(app, 'invitation', ceo.email);
-    const accepted = await app.gql('mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) }', {
-      t: token,
-      p: ceo.password,
-    });
-    expect(accepted.data).toEqual({ activateAccount: true });
+    const accepted = await app.gql(
+      'mutation($t: String!, $p: String!) { activateAccount(input: { token: $t, password: $p }) { activated } }',
+      {
+        t: token,
+        p: ceo.password,
+      },
+    );
+    expect(accepted.data).toEqual({ activateAccount: { activated: true } });
   });
 
   it('2. B renames the shared person and sets a ref: A sees none of it, and A’s byRef on its own HR reference still works', async () => {
     const before = await membershipIn(orgA, ceo.user.id);
     const r = await adminB.gql(UPDATE_USER, {
-      id: String(ceo.user.id),
-      input: { firstName: 'Renamed', lastName: 'ByOrgB', externalRef: 'B-OWNED' },
+      input: { userId: String(ceo.user.id), firstName: 'Renamed', lastName: 'ByOrgB', externalRef: 'B-OWNED' },
     });
-    expect(r.data!.updateUser).toMatchObject({ firstName: 'Renamed', lastName: 'ByOrgB', externalRef: 'B-OWNED' });
+    expect(r.data!.updateUser.user).toMatchObject({ firstName: 'Renamed', lastName: 'ByOrgB', externalRef: 'B-OWNED' });
     expect(await membershipIn(orgA, ceo.user.id)).toEqual(before);
     const inA = await adminA.http('GET', `/user/users/${encodeURIComponent(ref)}?byRef=true`);
     expect(inA.status).toBe(200);
@@ -123,8 +125,8 @@ describe(`tenant isolation at the account level: the attacks (${testDbKind()})`,
     const usedByA = await adminB.http('PUT', `/user/users/${probe.user.id}`, { body: { externalRef: ref } });
     const unused = await adminB.http('PUT', `/user/users/${probe.user.id}`, { body: { externalRef: `unused-${Date.now()}` } });
     expect([usedByA.status, unused.status]).toEqual([200, 200]);
-    const takenEmail = await adminB.gql(UPDATE_USER, { id: String(probe.user.id), input: { email: adminA.email } });
-    const freeEmail = await adminB.gql(UPDATE_USER, { id: String(probe.user.id), input: { email: `free-${Date.now()}@orga.test` } });
+    const takenEmail = await adminB.gql(UPDATE_USER, { input: { userId: String(probe.user.id), email: adminA.email } });
+    const freeEmail = await adminB.gql(UPDATE_USER, { input: { userId: String(probe.user.id), email: `free-${Date.now()}@orga.test` } });
     expect(takenEmail.errors).toBeUndefined();
     expect(takenEmail.data).toEqual(freeEmail.data);
     // Nothing moved on the account; A's reference is still A's.
@@ -178,10 +180,10 @@ describe(`tenant isolation at the account level: the attacks (${testDbKind()})`,
       const rest = await rawPut(adminA, `/user/users/${t.user.id}`, bytes);
       expect(rest.status).toBe(400);
       expect(await rest.json()).toMatchObject({ error: 'BAD_USER_INPUT', field: 'firstName' });
-      const query = `mutation($id: ID!, $i: UpdateUserInput!) { updateUser(userId: $id, input: $i) { firstName } }`;
+      const query = `mutation($i: UpdateUserInput!) { updateUser(input: $i) { user { firstName } } }`;
       const gqlBytes = Buffer.concat([
         Buffer.from(
-          JSON.stringify({ query, variables: { id: String(t.user.id), i: { firstName: '' } } }).replace('"firstName":""', '"firstName":"'),
+          JSON.stringify({ query, variables: { i: { userId: String(t.user.id), firstName: '' } } }).replace('"firstName":""', '"firstName":"'),
         ),
         Buffer.from([0xff, 0xfe]),
         Buffer.from('A"}}}'),
@@ -198,7 +200,7 @@ describe(`tenant isolation at the account level: the attacks (${testDbKind()})`,
       for (const bad of ['Eve\u202Enimda', 'a\u2066b', 'line\u0085break', 'tab\there', 'x\uFFFDy']) {
         const rest = await adminA.http('PUT', `/user/users/${t.user.id}`, { body: { firstName: bad } });
         expect({ bad, status: rest.status, field: rest.body.field }).toEqual({ bad, status: 400, field: 'firstName' });
-        const gql = await adminA.gql(UPDATE_USER, { id: String(t.user.id), input: { firstName: bad } });
+        const gql = await adminA.gql(UPDATE_USER, { input: { userId: String(t.user.id), firstName: bad } });
         expect({ bad, e: gql.errors?.[0]?.extensions }).toEqual({ bad, e: { code: 'BAD_USER_INPUT', field: 'firstName' } });
         const created = await adminA.gql(CREATE_USER, {
           input: { email: `bidi-${Date.now()}@example.test`, firstName: 'Ok', lastName: bad },

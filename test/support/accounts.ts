@@ -11,16 +11,19 @@ export const CREATE_USER = `mutation($input: CreateUserInput!) {
     activation { purpose expiresAt }
   }
 }`;
-export const UPDATE_USER = `mutation($id: ID!, $input: UpdateUserInput!) {
-  updateUser(userId: $id, input: $input) { id firstName lastName email language externalRef }
+/** updateUser with `input` = { userId, ...fields }; answers `updateUser.user`. */
+export const UPDATE_USER = `mutation($input: UpdateUserInput!) {
+  updateUser(input: $input) { user { id firstName lastName email language externalRef } }
 }`;
-export const DELETE_USER = 'mutation($id: ID!) { deleteUser(userId: $id) }';
-export const ACTIVATE = 'mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) }';
-export const ISSUE_RESET = 'mutation($id: ID!) { issuePasswordReset(userId: $id) { purpose expiresAt } }';
-export const CONFIRM_EMAIL = 'mutation($t: String!, $p: String!) { confirmEmailChange(token: $t, password: $p) }';
-export const CHANGE_PASSWORD = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
-export const IMPERSONATE = 'mutation($id: ID!) { impersonate(userId: $id) { token expiresAt user { id firstName } } }';
-export const STOP_IMPERSONATING = 'mutation { stopImpersonating }';
+export const DELETE_USER = 'mutation($id: ID!) { deleteUser(input: { userId: $id }) { deletedUserId } }';
+export const ACTIVATE = 'mutation($t: String!, $p: String!) { activateAccount(input: { token: $t, password: $p }) { activated } }';
+export const ISSUE_RESET = 'mutation($id: ID!) { issuePasswordReset(input: { userId: $id }) { reset { purpose expiresAt } } }';
+export const CONFIRM_EMAIL =
+  'mutation($t: String!, $p: String!) { confirmEmailChange(input: { token: $t, password: $p }) { emailChanged } }';
+export const CHANGE_PASSWORD =
+  'mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { passwordChanged } }';
+export const IMPERSONATE = 'mutation($id: ID!) { impersonate(input: { userId: $id }) { token expiresAt user { id firstName } } }';
+export const STOP_IMPERSONATING = 'mutation { stopImpersonating { impersonationEnded } }';
 export const ME = '{ me { user { id } membership { isAdmin } sessionKind impersonator { id firstName } } }';
 
 export const STRONG_PASSWORD = 'violet-Harbour-kettle-42';

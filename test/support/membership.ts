@@ -7,16 +7,17 @@ import type { GqlResponse, Principal, TestApp } from './harness';
 const MEMBERSHIP_FIELDS =
   'id userId isActive isAdmin allAccess portalAccess mfaOptOut mfaOptOutUntil mfaOptOutReason excludeFromMembershipCount hasAdvancedPermissions version';
 
-export const UPDATE_MEMBERSHIP = `mutation($u: ID!, $i: UpdateMembershipInput!, $v: Int) {
-  updateMembership(userId: $u, input: $i, version: $v) { ${MEMBERSHIP_FIELDS} } }`;
+export const UPDATE_MEMBERSHIP = `mutation($i: UpdateMembershipInput!) {
+  updateMembership(input: $i) { membership { ${MEMBERSHIP_FIELDS} } } }`;
 
+/** updateMembership(input: { userId, version, ...input }); the payload's `membership` has every stored field. */
 export function updateMembership(
   p: Principal,
   userId: number | string,
   input: Record<string, unknown>,
   version?: number,
-): Promise<GqlResponse<{ updateMembership: Record<string, any> }>> {
-  return p.gql(UPDATE_MEMBERSHIP, { u: String(userId), i: input, v: version });
+): Promise<GqlResponse<{ updateMembership: { membership: Record<string, any> } }>> {
+  return p.gql(UPDATE_MEMBERSHIP, { i: { ...input, userId: String(userId), ...(version === undefined ? {} : { version }) } });
 }
 
 export async function membershipRow(app: TestApp, id: number): Promise<Membership> {

@@ -20,11 +20,12 @@ export async function oathtool(secret: string, atMs = clock.now): Promise<string
   return stdout.trim();
 }
 
-export const GENERATE = 'mutation { generateMfaTempSecret { secret otpauthUri qrCodeDataUrl expiresAt } }';
-export const VALIDATE = 'mutation($c: String!) { validateMfaCode(code: $c) { recoveryCodes session { status token expiresAt } } }';
-export const VERIFY = 'mutation($c: String!) { verifyMfa(code: $c) { status token expiresAt } }';
-export const REGENERATE = 'mutation($c: String!) { regenerateRecoveryCodes(code: $c) }';
-export const RESET = 'mutation($u: ID!) { resetMfa(userId: $u) }';
+export const GENERATE = 'mutation { generateMfaTempSecret { tempSecret { secret otpauthUri qrCodeDataUrl expiresAt } } }';
+export const VALIDATE =
+  'mutation($c: String!) { validateMfaCode(input: { code: $c }) { recoveryCodes session { status token expiresAt } } }';
+export const VERIFY = 'mutation($c: String!) { verifyMfa(input: { code: $c }) { status token expiresAt } }';
+export const REGENERATE = 'mutation($c: String!) { regenerateRecoveryCodes(input: { code: $c }) { recoveryCodes } }';
+export const RESET = 'mutation($u: ID!) { resetMfa(input: { userId: $u }) { reset user { id mfaEnrolled } } }';
 export const ME_MFA = '{ me { sessionKind mfa { enrolled enrollmentPending required optedOut recoveryCodesRemaining lockedUntil } } }';
 
 export async function setOrgMfaRequired(app: TestApp, org: Org, required: boolean): Promise<void> {
@@ -53,7 +54,7 @@ export async function enroll(app: TestApp, org: Org, m: TestMember): Promise<Enr
   if (!gen.data?.generateMfaTempSecret) {
     throw new Error(`generateMfaTempSecret failed: ${JSON.stringify(gen.errors)}`);
   }
-  const secret: string = gen.data.generateMfaTempSecret.secret;
+  const secret: string = gen.data.generateMfaTempSecret.tempSecret.secret;
   const v = await p.gql(VALIDATE, { c: await oathtool(secret) });
   if (!v.data?.validateMfaCode) {
     throw new Error(`validateMfaCode failed: ${JSON.stringify(v.errors)}`);

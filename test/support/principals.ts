@@ -44,7 +44,7 @@ export async function createMember(app: TestApp, org: Org, o: Partial<NewMember>
 
 export async function signIn(app: TestApp, org: Org, email: string, password = TEST_PASSWORD): Promise<{ status: string; token: string }> {
   const r = await app.gql<{ signIn: { status: string; token: string } }>(
-    'mutation($o: String!, $e: String!, $p: String!) { signIn(orgSlug: $o, email: $e, password: $p) { status token } }',
+    'mutation($o: String!, $e: String!, $p: String!) { signIn(input: { orgSlug: $o, email: $e, password: $p }) { status token } }',
     { o: org.slug, e: email, p: password },
   );
   if (!r.data?.signIn) {

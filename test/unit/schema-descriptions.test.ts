@@ -12,49 +12,6 @@ import { createServices } from '../../src/services';
 import { loadConfig } from '../../src/config/config';
 import { TEST_MFA_KEY } from '../support/harness';
 
-/**
- * TEMPORARY (issue 15, schema-docs branch): root Query/Mutation fields and their arguments are
- * written on the resolver branches (schema-mutations, schema-shapes), which describe what they
- * create. The lead empties this list after merging them; nothing else may be added to it.
- */
-const TEMPORARY_ROOT_ALLOW_LIST: ReadonlySet<string> = new Set([
-  'Mutation.activateAccount(password)',
-  'Mutation.activateAccount(token)',
-  'Mutation.addToGroup(groupId)',
-  'Mutation.addToGroup(userId)',
-  'Mutation.assignRole(roleId)',
-  'Mutation.assignRole(userId)',
-  'Mutation.changePassword(currentPassword)',
-  'Mutation.changePassword(newPassword)',
-  'Mutation.confirmEmailChange(password)',
-  'Mutation.confirmEmailChange(token)',
-  'Mutation.createRole(name)',
-  'Mutation.createUser(input)',
-  'Mutation.createUserGroup(name)',
-  'Mutation.deleteUser(userId)',
-  'Mutation.impersonate(userId)',
-  'Mutation.issuePasswordReset(userId)',
-  'Mutation.regenerateRecoveryCodes(code)',
-  'Mutation.removeFromGroup(groupId)',
-  'Mutation.removeFromGroup(userId)',
-  'Mutation.resetMfa(userId)',
-  'Mutation.setOrgMfaRequired(required)',
-  'Mutation.signIn(email)',
-  'Mutation.signIn(orgSlug)',
-  'Mutation.signIn(password)',
-  'Mutation.unassignRole(roleId)',
-  'Mutation.unassignRole(userId)',
-  'Mutation.updateMembership(input)',
-  'Mutation.updateMembership(userId)',
-  'Mutation.updateMembership(version)',
-  'Mutation.updateUser(input)',
-  'Mutation.updateUser(userId)',
-  'Mutation.validateMfaCode(code)',
-  'Mutation.verifyMfa(code)',
-  'Query.user(externalRef)',
-  'Query.user(id)',
-]);
-
 /** Every schema element that a reader in Sandbox or GraphiQL would find without a description. */
 function undescribed(schema: GraphQLSchema): string[] {
   const missing: string[] = [];
@@ -93,8 +50,6 @@ function undescribed(schema: GraphQLSchema): string[] {
   return missing.sort();
 }
 
-const isRootElement = (name: string): boolean => /^(Query|Mutation|Subscription)\./.test(name);
-
 describe('GraphQL schema descriptions', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
@@ -102,15 +57,9 @@ describe('GraphQL schema descriptions', () => {
   });
 
   it('every type, field, argument, enum value and input field has a description', () => {
-    const missing = undescribed(schema).filter((name) => !TEMPORARY_ROOT_ALLOW_LIST.has(name));
+    const missing = undescribed(schema);
     // The list names each one: `Type`, `Type.field`, `Type.field(arg)`, `Enum.VALUE`, `Input.field`.
     expect(missing).toEqual([]);
-  });
-
-  it('the temporary allow-list holds only root fields and their arguments, each still undescribed', () => {
-    const missing = new Set(undescribed(schema));
-    const stale = [...TEMPORARY_ROOT_ALLOW_LIST].filter((name) => !isRootElement(name) || !missing.has(name));
-    expect(stale).toEqual([]);
   });
 
   it('finds what it looks for (a type without any description is reported, with its fields)', async () => {

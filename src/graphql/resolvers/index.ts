@@ -6,7 +6,11 @@ import { AuthResolver, ImpersonationResolver } from './auth.resolver';
 import { UserFieldsResolver, UsersResolver } from './members.resolver';
 import { MembershipResolver } from './memberships.resolver';
 import { MeMfaResolver, MfaResolver } from './mfa.resolver';
+import { payloadUserResolvers } from './payload-user.resolver';
 import { RolesResolver } from './roles.resolver';
+import { UpdateMembershipPayload } from '../types/memberships.payloads';
+import { ResetMfaPayload } from '../types/mfa.payloads';
+import { AddToGroupPayload, AssignRolePayload, RemoveFromGroupPayload, UnassignRolePayload } from '../types/roles.payloads';
 
 type ResolverClass = new (services: Services) => unknown;
 
@@ -23,4 +27,12 @@ export const RESOLVERS: NonEmptyArray<ResolverClass> = [
   MeMfaResolver,
   RolesResolver,
   AuditResolver,
+  ...payloadUserResolvers(
+    UpdateMembershipPayload,
+    ResetMfaPayload,
+    AssignRolePayload,
+    UnassignRolePayload,
+    AddToGroupPayload,
+    RemoveFromGroupPayload,
+  ),
 ];

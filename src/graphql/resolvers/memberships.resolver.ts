@@ -1,10 +1,11 @@
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Membership, Org } from '../../entities';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
 import type { GraphQLContext } from '../context';
-import { UpdateMembershipInput } from '../types/memberships.types';
+import { SetOrgMfaRequiredInput, UpdateMembershipInput } from '../types/memberships.inputs';
+import { SetOrgMfaRequiredPayload, UpdateMembershipPayload } from '../types/memberships.payloads';
+import { fieldsOf, payload } from '../types/mutation.types';
 import { MfaExemptionConnection } from '../types/connections.types';
 import { ExemptionArgs } from '../types/lists.args';
 
@@ -14,23 +15,27 @@ export class MembershipResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(Op.MembershipUpdate)
-  @Mutation(() => Membership, {
+  @Mutation(() => UpdateMembershipPayload, {
     description:
       "Partial update of a member's flags (fields not sent stay as they are). Send the `version` you read to get CONFLICT instead of overwriting a concurrent change.",
   })
-  updateMembership(
+  async updateMembership(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('input', () => UpdateMembershipInput) input: UpdateMembershipInput,
-    @Arg('version', () => Int, { nullable: true }) version?: number | null,
-  ): Promise<Membership> {
-    return this.services.membership.updateMembership(ctx, { id: parseId(userId, 'userId') }, input, version);
+    @Arg('input', () => UpdateMembershipInput, { description: 'The member, the fields to change and optionally the version you read.' })
+    input: UpdateMembershipInput,
+  ): Promise<UpdateMembershipPayload> {
+    const ref = { id: parseId(input.userId, 'userId') };
+    const m = await this.services.membership.updateMembership(ctx, ref, fieldsOf(input, 'userId', 'version'), input.version);
+    return payload(input, { membership: m, userId: m.userId });
   }
 
   @Authorized(Op.OrgMfaSet)
-  @Mutation(() => Org, { description: 'Turns the org-level MFA enforcement on or off.' })
-  setOrgMfaRequired(@Ctx() ctx: GraphQLContext, @Arg('required', () => Boolean) required: boolean): Promise<Org> {
-    return this.services.membership.setOrgMfaRequired(ctx, required);
+  @Mutation(() => SetOrgMfaRequiredPayload, { description: 'Turns the org-level MFA enforcement on or off.' })
+  async setOrgMfaRequired(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => SetOrgMfaRequiredInput, { description: 'The new setting.' }) input: SetOrgMfaRequiredInput,
+  ): Promise<SetOrgMfaRequiredPayload> {
+    return payload(input, { org: await this.services.membership.setOrgMfaRequired(ctx, input.required) });
   }
 
   @Authorized(Op.MfaExemptionsRead)

@@ -1,5 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Role as RoleEntity, UserGroup } from '../../entities';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
 import { parseId } from '../../services/common/ids';
@@ -8,6 +7,23 @@ import { MemberNode } from '../types/members.types';
 import { RoleFeedEntry } from '../types/roles.types';
 import { RoleConnection, RoleFeedConnection, UserGroupConnection } from '../types/connections.types';
 import { NamedSetArgs, RoleFeedArgs } from '../types/lists.args';
+import { payload } from '../types/mutation.types';
+import {
+  AddToGroupInput,
+  AssignRoleInput,
+  CreateRoleInput,
+  CreateUserGroupInput,
+  RemoveFromGroupInput,
+  UnassignRoleInput,
+} from '../types/roles.inputs';
+import {
+  AddToGroupPayload,
+  AssignRolePayload,
+  CreateRolePayload,
+  CreateUserGroupPayload,
+  RemoveFromGroupPayload,
+  UnassignRolePayload,
+} from '../types/roles.payloads';
 
 /** Roles and user groups: lists, creation, membership changes, sync feeds (all admin-only). */
 @Resolver(() => RoleFeedEntry)
@@ -27,57 +43,63 @@ export class RolesResolver {
   }
 
   @Authorized(Op.RoleCreate)
-  @Mutation(() => RoleEntity, { description: 'Creates a role (CONFLICT if the name exists in the org).' })
-  createRole(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<RoleEntity> {
-    return this.services.role.createRole(ctx, name);
+  @Mutation(() => CreateRolePayload, { description: 'Creates a role (CONFLICT if the name exists in the org).' })
+  async createRole(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => CreateRoleInput, { description: 'The name.' }) input: CreateRoleInput,
+  ): Promise<CreateRolePayload> {
+    return payload(input, { role: await this.services.role.createRole(ctx, input.name) });
   }
 
   @Authorized(Op.GroupCreate)
-  @Mutation(() => UserGroup, { description: 'Creates a user group (CONFLICT if the name exists in the org).' })
-  createUserGroup(@Ctx() ctx: GraphQLContext, @Arg('name', () => String) name: string): Promise<UserGroup> {
-    return this.services.role.createUserGroup(ctx, name);
-  }
-
-  @Authorized(Op.RoleAssign)
-  @Mutation(() => Boolean, { description: 'Gives a member a role. false: they already had it (nothing changed).' })
-  assignRole(
+  @Mutation(() => CreateUserGroupPayload, { description: 'Creates a user group (CONFLICT if the name exists in the org).' })
+  async createUserGroup(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('roleId', () => ID) roleId: string,
-  ): Promise<boolean> {
-    return this.services.role.assignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
+    @Arg('input', () => CreateUserGroupInput, { description: 'The name.' }) input: CreateUserGroupInput,
+  ): Promise<CreateUserGroupPayload> {
+    return payload(input, { userGroup: await this.services.role.createUserGroup(ctx, input.name) });
   }
 
   @Authorized(Op.RoleAssign)
-  @Mutation(() => Boolean, {
-    description: 'Takes a role away (the assignment keeps removedAt for the sync feed). false: they did not have it.',
+  @Mutation(() => AssignRolePayload, { description: 'Gives a member a role. changed false: they already had it (nothing changed).' })
+  async assignRole(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => AssignRoleInput, { description: 'The member and the role.' }) input: AssignRoleInput,
+  ): Promise<AssignRolePayload> {
+    const userId = parseId(input.userId, 'userId');
+    return payload(input, { changed: await this.services.role.assignRole(ctx, userId, parseId(input.roleId, 'roleId')), userId });
+  }
+
+  @Authorized(Op.RoleAssign)
+  @Mutation(() => UnassignRolePayload, {
+    description: 'Takes a role away (the assignment keeps removedAt for the sync feed). changed false: they did not have it.',
   })
-  unassignRole(
+  async unassignRole(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('roleId', () => ID) roleId: string,
-  ): Promise<boolean> {
-    return this.services.role.unassignRole(ctx, parseId(userId, 'userId'), parseId(roleId, 'roleId'));
+    @Arg('input', () => UnassignRoleInput, { description: 'The member and the role.' }) input: UnassignRoleInput,
+  ): Promise<UnassignRolePayload> {
+    const userId = parseId(input.userId, 'userId');
+    return payload(input, { changed: await this.services.role.unassignRole(ctx, userId, parseId(input.roleId, 'roleId')), userId });
   }
 
   @Authorized(Op.GroupMemberChange)
-  @Mutation(() => Boolean, { description: 'Adds a member to a group. false: already in it.' })
-  addToGroup(
+  @Mutation(() => AddToGroupPayload, { description: 'Adds a member to a group. changed false: already in it.' })
+  async addToGroup(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('groupId', () => ID) groupId: string,
-  ): Promise<boolean> {
-    return this.services.role.addToGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
+    @Arg('input', () => AddToGroupInput, { description: 'The member and the group.' }) input: AddToGroupInput,
+  ): Promise<AddToGroupPayload> {
+    const userId = parseId(input.userId, 'userId');
+    return payload(input, { changed: await this.services.role.addToGroup(ctx, userId, parseId(input.groupId, 'groupId')), userId });
   }
 
   @Authorized(Op.GroupMemberChange)
-  @Mutation(() => Boolean, { description: 'Removes a member from a group. false: was not in it.' })
-  removeFromGroup(
+  @Mutation(() => RemoveFromGroupPayload, { description: 'Removes a member from a group. changed false: was not in it.' })
+  async removeFromGroup(
     @Ctx() ctx: GraphQLContext,
-    @Arg('userId', () => ID) userId: string,
-    @Arg('groupId', () => ID) groupId: string,
-  ): Promise<boolean> {
-    return this.services.role.removeFromGroup(ctx, parseId(userId, 'userId'), parseId(groupId, 'groupId'));
+    @Arg('input', () => RemoveFromGroupInput, { description: 'The member and the group.' }) input: RemoveFromGroupInput,
+  ): Promise<RemoveFromGroupPayload> {
+    const userId = parseId(input.userId, 'userId');
+    return payload(input, { changed: await this.services.role.removeFromGroup(ctx, userId, parseId(input.groupId, 'groupId')), userId });
   }
 
   @Authorized(Op.RoleFeedRead)

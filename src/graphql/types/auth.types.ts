@@ -65,15 +65,3 @@ export class Me {
   @Field(() => Date, { description: 'When this session ends.' })
   expiresAt: Date;
 }
-
-@ObjectType({ description: 'An impersonation session: send the token as `Authorization: Bearer <token>`; it acts as the user.' })
-export class ImpersonationResult {
-  @Field(() => String, { description: 'The bearer token of the impersonation session; shown this once.' })
-  token: string;
-
-  @Field(() => Date, { description: 'At most one hour from now, and never after the admin’s own session.' })
-  expiresAt: Date;
-
-  @Field(() => MemberNode, { description: 'The member the session acts as.' })
-  user: MemberNode;
-}

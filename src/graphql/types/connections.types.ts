@@ -13,7 +13,7 @@ import { RoleFeedEntry } from './roles.types';
  * `last`/`before` by signed keyset cursors, and `totalCount` where the count is cheap.
  */
 @ObjectType({ simpleResolvers: true, description: 'Where a page of a connection sits in the whole list (Relay PageInfo).' })
-export class PageInfo {
+class PageInfo {
   @Field(() => Boolean, {
     description:
       'Items follow the last edge. Forward pages know it from the page read; a backward page after a cursor asks the database once, only when selected.',

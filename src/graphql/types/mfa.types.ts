@@ -1,5 +1,4 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { SignInResult } from './auth.types';
 
 @ObjectType({
   description:
@@ -17,18 +16,6 @@ export class MfaTempSecret {
 
   @Field(() => Date, { description: 'After this the secret is void and validateMfaCode answers BAD_USER_INPUT.' })
   expiresAt: Date;
-}
-
-@ObjectType({ description: 'Outcome of a confirmed enrollment.' })
-export class MfaEnrollmentResult {
-  @Field(() => [String], { description: 'Ten single-use recovery codes, shown this once (each can replace a TOTP code at verifyMfa).' })
-  recoveryCodes: string[];
-
-  @Field(() => SignInResult, {
-    nullable: true,
-    description: 'The full session replacing an enrollment-only session (its token is revoked); null when called from a full session.',
-  })
-  session: SignInResult | null;
 }
 
 @ObjectType({ description: "A member's org-level MFA state (never the secret)." })

@@ -76,7 +76,7 @@ export function pageWindow(args: PageArgs, limit: PageLimit): PageWindow {
 /** A flag or count computed only when a client selects it (GraphQL's default resolver calls a function property). */
 export type Lazy<T> = T | (() => Promise<T>);
 
-export interface PageInfoView {
+interface PageInfoView {
   hasNextPage: Lazy<boolean>;
   hasPreviousPage: Lazy<boolean>;
   startCursor: string | null;

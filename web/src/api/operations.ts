@@ -97,7 +97,7 @@ const PAGE_INFO_FIELDS = 'pageInfo { hasNextPage endCursor }';
 
 export const SIGN_IN: TypedDocumentNode<{ signIn: SignInResult }, { orgSlug: string; email: string; password: string }> = gql`
   mutation ConsoleSignIn($orgSlug: String!, $email: String!, $password: String!) {
-    signIn(orgSlug: $orgSlug, email: $email, password: $password) {
+    signIn(input: { orgSlug: $orgSlug, email: $email, password: $password }) {
       ${SESSION_FIELDS}
     }
   }
@@ -105,7 +105,7 @@ export const SIGN_IN: TypedDocumentNode<{ signIn: SignInResult }, { orgSlug: str
 
 export const VERIFY_MFA: TypedDocumentNode<{ verifyMfa: SignInResult }, { code: string }> = gql`
   mutation ConsoleVerifyMfa($code: String!) {
-    verifyMfa(code: $code) {
+    verifyMfa(input: { code: $code }) {
       ${SESSION_FIELDS}
     }
   }
@@ -118,13 +118,15 @@ export interface MfaTempSecret {
   expiresAt: string;
 }
 
-export const GENERATE_MFA_SECRET: TypedDocumentNode<{ generateMfaTempSecret: MfaTempSecret }, Record<string, never>> = gql`
+export const GENERATE_MFA_SECRET: TypedDocumentNode<{ generateMfaTempSecret: { tempSecret: MfaTempSecret } }, Record<string, never>> = gql`
   mutation ConsoleGenerateMfaTempSecret {
     generateMfaTempSecret {
-      secret
-      otpauthUri
-      qrCodeDataUrl
-      expiresAt
+      tempSecret {
+        secret
+        otpauthUri
+        qrCodeDataUrl
+        expiresAt
+      }
     }
   }
 `;
@@ -134,7 +136,7 @@ export const VALIDATE_MFA_CODE: TypedDocumentNode<
   { code: string }
 > = gql`
   mutation ConsoleValidateMfaCode($code: String!) {
-    validateMfaCode(code: $code) {
+    validateMfaCode(input: { code: $code }) {
       recoveryCodes
       session {
         ${SESSION_FIELDS}
@@ -143,15 +145,19 @@ export const VALIDATE_MFA_CODE: TypedDocumentNode<
   }
 `;
 
-export const SIGN_OUT: TypedDocumentNode<{ signOut: boolean }, Record<string, never>> = gql`
+export const SIGN_OUT: TypedDocumentNode<{ signOut: { signedOut: boolean } }, Record<string, never>> = gql`
   mutation ConsoleSignOut {
-    signOut
+    signOut {
+      signedOut
+    }
   }
 `;
 
-export const ACTIVATE_ACCOUNT: TypedDocumentNode<{ activateAccount: boolean }, { token: string; password: string }> = gql`
+export const ACTIVATE_ACCOUNT: TypedDocumentNode<{ activateAccount: { activated: boolean } }, { token: string; password: string }> = gql`
   mutation ConsoleActivateAccount($token: String!, $password: String!) {
-    activateAccount(token: $token, password: $password)
+    activateAccount(input: { token: $token, password: $password }) {
+      activated
+    }
   }
 `;
 
@@ -326,7 +332,7 @@ export interface ImpersonationResult {
 
 export const IMPERSONATE: TypedDocumentNode<{ impersonate: ImpersonationResult }, { userId: string }> = gql`
   mutation ConsoleImpersonate($userId: ID!) {
-    impersonate(userId: $userId) {
+    impersonate(input: { userId: $userId }) {
       token
       expiresAt
       user {
@@ -336,9 +342,11 @@ export const IMPERSONATE: TypedDocumentNode<{ impersonate: ImpersonationResult }
   }
 `;
 
-export const STOP_IMPERSONATING: TypedDocumentNode<{ stopImpersonating: boolean }, Record<string, never>> = gql`
+export const STOP_IMPERSONATING: TypedDocumentNode<{ stopImpersonating: { impersonationEnded: boolean } }, Record<string, never>> = gql`
   mutation ConsoleStopImpersonating {
-    stopImpersonating
+    stopImpersonating {
+      impersonationEnded
+    }
   }
 `;
 
@@ -386,35 +394,51 @@ export const EDIT_USER: TypedDocumentNode<{ user: EditableUser }, { id: string }
   }
 `;
 
+/** `input` is `{ userId, ...changes }` (one input per mutation, docs/graphql.md). */
 export const UPDATE_USER: TypedDocumentNode<
-  { updateUser: PersonName & { email: string; language: string } },
-  { userId: string; input: ProfileChanges }
+  { updateUser: { user: PersonName & { email: string; language: string } } },
+  { input: ProfileChanges & { userId: string } }
 > = gql`
-  mutation ConsoleUpdateUser($userId: ID!, $input: UpdateUserInput!) {
-    updateUser(userId: $userId, input: $input) {
-      id
-      firstName
-      lastName
-      email
-      language
+  mutation ConsoleUpdateUser($input: UpdateUserInput!) {
+    updateUser(input: $input) {
+      user {
+        id
+        firstName
+        lastName
+        email
+        language
+      }
     }
   }
 `;
 
+/** `input` is `{ userId, version, ...changes }`; the payload's membership replaces the cached one (same id). */
 export const UPDATE_MEMBERSHIP: TypedDocumentNode<
-  { updateMembership: MembershipFlags },
-  { userId: string; input: MembershipChanges; version?: number }
+  { updateMembership: { membership: MembershipFlags } },
+  { input: MembershipChanges & { userId: string; version?: number } }
 > = gql`
-  mutation ConsoleUpdateMembership($userId: ID!, $input: UpdateMembershipInput!, $version: Int) {
-    updateMembership(userId: $userId, input: $input, version: $version) {
-      ${MEMBERSHIP_FIELDS}
+  mutation ConsoleUpdateMembership($input: UpdateMembershipInput!) {
+    updateMembership(input: $input) {
+      membership {
+        ${MEMBERSHIP_FIELDS}
+      }
     }
   }
 `;
 
-export const RESET_MFA: TypedDocumentNode<{ resetMfa: boolean }, { userId: string }> = gql`
+/** The payload's user refreshes the cached member's mfaEnrolled. */
+export const RESET_MFA: TypedDocumentNode<
+  { resetMfa: { reset: boolean; user: { id: string; mfaEnrolled: boolean } | null } },
+  { userId: string }
+> = gql`
   mutation ConsoleResetMfa($userId: ID!) {
-    resetMfa(userId: $userId)
+    resetMfa(input: { userId: $userId }) {
+      reset
+      user {
+        id
+        mfaEnrolled
+      }
+    }
   }
 `;
 
@@ -460,15 +484,19 @@ export const ORG_MFA: TypedDocumentNode<
   }
 `;
 
-export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<{ setOrgMfaRequired: { id: string; mfaRequired: boolean } }, { required: boolean }> =
-  gql`
-    mutation ConsoleSetOrgMfaRequired($required: Boolean!) {
-      setOrgMfaRequired(required: $required) {
+export const SET_ORG_MFA_REQUIRED: TypedDocumentNode<
+  { setOrgMfaRequired: { org: { id: string; mfaRequired: boolean } } },
+  { required: boolean }
+> = gql`
+  mutation ConsoleSetOrgMfaRequired($required: Boolean!) {
+    setOrgMfaRequired(input: { required: $required }) {
+      org {
         id
         mfaRequired
       }
     }
-  `;
+  }
+`;
 
 export interface AuditEventFilter {
   actorId?: string;

@@ -14,8 +14,8 @@ query SearchMember($search: String) {
     query: `# Opt a member out of the org-level MFA enforcement ("Enforce org-level MFA" off).
 # Replace the userId with an id from SearchMember.
 mutation OptOutOfMfa($userId: ID!) {
-  updateMembership(userId: $userId, input: { mfaOptOut: true, mfaOptOutReason: "Shared device" }) {
-    userId mfaOptOut mfaOptOutUntil mfaOptOutReason version
+  updateMembership(input: { userId: $userId, mfaOptOut: true, mfaOptOutReason: "Shared device" }) {
+    membership { userId mfaOptOut mfaOptOutUntil mfaOptOutReason version }
   }
 }
 `,
@@ -24,7 +24,10 @@ mutation OptOutOfMfa($userId: ID!) {
   {
     query: `# Reset a member's org-level MFA (they enroll again at the next sign-in).
 mutation ResetMfa($userId: ID!) {
-  resetMfa(userId: $userId)
+  resetMfa(input: { userId: $userId }) {
+    reset
+    user { id mfaEnrolled }
+  }
 }
 `,
     variables: JSON.stringify({ userId: 'REPLACE_WITH_USER_ID' }, null, 2),

@@ -53,7 +53,8 @@ function EditUserForm({ user, reload: refetch }: { user: EditableUser; reload: (
   const [confirmingReset, setConfirmingReset] = useState(false);
   const [updateMembership] = useMutation(UPDATE_MEMBERSHIP);
   const [updateUser] = useMutation(UPDATE_USER);
-  const [resetMfa] = useMutation(RESET_MFA, { refetchQueries: [EDIT_USER] });
+  // The payload's user { id mfaEnrolled } updates the cached member: no refetch.
+  const [resetMfa] = useMutation(RESET_MFA);
   // "Reload" after a stale-version refusal: the latest values, and the message goes.
   const reload = (): void => {
     setErrors({});
@@ -65,7 +66,7 @@ function EditUserForm({ user, reload: refetch }: { user: EditableUser; reload: (
     setNotice(null);
     try {
       // The version we read: a concurrent change elsewhere is a CONFLICT, never silently overwritten.
-      await updateMembership({ variables: { userId: user.id, input, version: m.version } });
+      await updateMembership({ variables: { input: { ...input, userId: user.id, version: m.version } } });
       return true;
     } catch (err) {
       setErrors({ [control]: describeError(err) });
@@ -76,7 +77,7 @@ function EditUserForm({ user, reload: refetch }: { user: EditableUser; reload: (
   const setLanguage = async (language: string): Promise<void> => {
     setErrors({});
     try {
-      await updateUser({ variables: { userId: user.id, input: { language } } });
+      await updateUser({ variables: { input: { userId: user.id, language } } });
       setNotice('Language changed.');
     } catch (err) {
       setErrors({ language: describeError(err) });
@@ -88,7 +89,7 @@ function EditUserForm({ user, reload: refetch }: { user: EditableUser; reload: (
     try {
       const r = await resetMfa({ variables: { userId: user.id } });
       setNotice(
-        r.data!.resetMfa
+        r.data!.resetMfa.reset
           ? `Org-level MFA was reset for ${fullName(user)}. They set it up again at their next sign-in.`
           : `${fullName(user)} has no org-level MFA to reset.`,
       );
@@ -266,7 +267,7 @@ function Profile({ user }: { user: EditableUser }) {
       return;
     }
     try {
-      await updateUser({ variables: { userId: user.id, input } });
+      await updateUser({ variables: { input: { ...input, userId: user.id } } });
       setSaved(true);
     } catch (err) {
       setError(describeError(err));

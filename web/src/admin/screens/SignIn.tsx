@@ -127,7 +127,7 @@ function MfaEnrollment({ token, onSignedIn, onCancel }: { token: string; onSigne
     started.current = true;
     client
       .mutate({ mutation: GENERATE_MFA_SECRET })
-      .then((r) => setSecret(r.data!.generateMfaTempSecret))
+      .then((r) => setSecret(r.data!.generateMfaTempSecret.tempSecret))
       .catch((err: unknown) => setError(describeError(err)));
   }, [client]);
 
