@@ -143,7 +143,7 @@ describe(`lists: connections paged both ways (${testDbKind()})`, () => {
       field: 'auditEvents',
       varDecls: '$f: AuditEventFilter',
       args: 'filter: $f',
-      vars: { f: { action: 'role.assign' } },
+      vars: { f: { action: 'ROLE_ASSIGN' } },
       key: 'id',
       counted: false,
     },

@@ -303,7 +303,7 @@ describe(`member search index (${testDbKind()})`, () => {
     // Rename (the member's names in this org).
     const renamed = people[0];
     expect(
-      (await admin.gql(UPDATE_USER, { id: String(renamed.user.id), input: { firstName: 'Quentin', lastName: 'Quux' } })).errors,
+      (await admin.gql(UPDATE_USER, { input: { userId: String(renamed.user.id), firstName: 'Quentin', lastName: 'Quux' } })).errors,
     ).toBeUndefined();
     expect((await walk(admin, { search: 'quux q' }, 5)).ids).toEqual([String(renamed.user.id)]);
     expect((await walk(member, { search: 'quentin' }, 5)).ids).toEqual([String(renamed.user.id)]);
@@ -311,7 +311,9 @@ describe(`member search index (${testDbKind()})`, () => {
 
     // A confirmed email change of an active account (every membership of the account).
     const moved = people[1];
-    expect((await admin.gql(UPDATE_USER, { id: String(moved.user.id), input: { email: 'newmail.1@omega.test' } })).errors).toBeUndefined();
+    expect(
+      (await admin.gql(UPDATE_USER, { input: { userId: String(moved.user.id), email: 'newmail.1@omega.test' } })).errors,
+    ).toBeUndefined();
     const confirm = await mailedToken(app, 'email_change_confirmation', 'newmail.1@omega.test');
     expect((await app.gql(CONFIRM_EMAIL, { t: confirm.token, p: moved.password })).errors).toBeUndefined();
     expect((await walk(admin, { search: 'newm' }, 5)).ids).toEqual([String(moved.user.id)]);
@@ -330,7 +332,7 @@ describe(`member search index (${testDbKind()})`, () => {
     expect(invited.errors).toBeUndefined();
     const invitedId = invited.data!.createUser.user.id as string;
     expect((await walk(admin, { search: 'ines.t' }, 5)).ids).toEqual([invitedId]);
-    expect((await admin.gql(UPDATE_USER, { id: invitedId, input: { email: elsewhere.email } })).errors).toBeUndefined();
+    expect((await admin.gql(UPDATE_USER, { input: { userId: invitedId, email: elsewhere.email } })).errors).toBeUndefined();
     expect((await walk(admin, { search: 'ines.t' }, 5)).ids).toEqual([]);
     expect((await walk(admin, { search: 'ines.x' }, 5)).ids).toEqual([invitedId]);
     const token = (await mailedToken(app, 'invitation', elsewhere.email)).token;
