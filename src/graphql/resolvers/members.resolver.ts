@@ -1,6 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLEmailAddress } from 'graphql-scalars';
 import { Membership, Role as RoleEntity, UserGroup } from '../../entities';
 import type { Services } from '../../services';
 import { Op } from '../../services/access/policy';
@@ -66,59 +65,57 @@ export class UserFieldsResolver {
     this.adminOrSelf = createFieldGuard(services.audit, Op.MemberPrivateRead);
   }
 
-  @FieldResolver(() => GraphQLEmailAddress, {
-    description: "The account's sign-in address; while invited, the address the invitation went to.",
-  })
+  @FieldResolver()
   email(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | Promise<never> {
     return this.adminOrSelf(ctx, m, info, () => m.email);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "This org's reference for the person (unique within the org)." })
+  @FieldResolver()
   externalRef(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | null | Promise<never> {
     return this.adminOrSelf(ctx, m, info, () => m.externalRef);
   }
 
-  @FieldResolver(() => String, { description: 'BCP 47 language tag.' })
+  @FieldResolver()
   language(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): string | Promise<never> {
     return this.adminOrSelf(ctx, m, info, () => m.language);
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'The last sign-in to this org.' })
+  @FieldResolver()
   lastLoginAt(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): Date | null | Promise<never> {
     return this.adminOrSelf(ctx, m, info, () => m.lastLoginAt);
   }
 
-  @FieldResolver(() => Date, { description: 'Member (or invited) since.' })
+  @FieldResolver()
   createdAt(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode, @Info() info: GraphQLResolveInfo): Date | Promise<never> {
     return this.adminOrSelf(ctx, m, info, () => m.createdAt);
   }
 
   @Authorized(Op.MemberPrivateRead)
-  @FieldResolver(() => MemberStatus)
+  @FieldResolver()
   status(@Root() m: MemberNode): MemberStatus {
     return m.status as MemberStatus;
   }
 
   @Authorized(Op.MemberPrivateRead)
-  @FieldResolver(() => Membership, { description: "The member's membership in the caller's org." })
+  @FieldResolver()
   membership(@Root() m: MemberNode): Membership {
     return m.membership;
   }
 
   @Authorized(Op.MemberPrivateRead)
-  @FieldResolver(() => [RoleEntity], { description: "Roles the member holds in the caller's org." })
+  @FieldResolver()
   roles(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode): Promise<RoleEntity[]> {
     return this.services.memberLoader.rolesOf(ctx, m.id);
   }
 
   @Authorized(Op.MemberPrivateRead)
-  @FieldResolver(() => [UserGroup], { description: "User groups of the caller's org the member is in." })
+  @FieldResolver()
   groups(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode): Promise<UserGroup[]> {
     return this.services.memberLoader.groupsOf(ctx, m.id);
   }
 
   @Authorized(Op.MemberPrivateRead)
-  @FieldResolver(() => Boolean, { description: "Has a confirmed TOTP factor for the caller's org." })
+  @FieldResolver()
   mfaEnrolled(@Ctx() ctx: GraphQLContext, @Root() m: MemberNode): Promise<boolean> {
     return this.services.memberLoader.mfaEnrolledOf(ctx, m.id);
   }

@@ -10,11 +10,11 @@ import {
   type AuditChange,
   type AuditOutcomeKind,
 } from './audit-vocabulary';
-import { decodeCursor, encodeCursor, type CursorKey } from '../../security/cursor';
+import { encodeCursor, type CursorKey } from '../../security/cursor';
 import { Op, authorize } from '../access/policy';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
 import { parseId } from '../common/ids';
-import { PAGE_LIMITS, connectionOf, pageWindow, type Connection, type PageArgs } from '../common/paging';
+import { PAGE_LIMITS, connectionOf, decodeIdCursor, pageWindow, type Connection, type PageArgs } from '../common/paging';
 import { sessionOrgId } from '../common/tenancy';
 
 interface AuditEventFilter {
@@ -134,15 +134,7 @@ export class AuditTrailService {
       f.from?.toISOString() ?? null,
       f.to?.toISOString() ?? null,
     ]);
-    let cursorId: number | null = null;
-    if (w.cursor !== null) {
-      const p = decodeCursor(this.cursorKey, binding, w.cursor) as { id?: unknown } | null;
-      assertThat(
-        p && Number.isSafeInteger(p.id),
-        () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField),
-      );
-      cursorId = p.id as number;
-    }
+    const cursorId = decodeIdCursor(this.cursorKey, binding, w);
     const table = tableWithIndex(dialectOf(s), 'audit_events', 'e', index);
     // Newest first is id DESC; a backward page (and the probe against a forward one) walks id ASC.
     const walk = (fromId: number | null, backward: boolean, limit: number): Promise<Row[]> =>

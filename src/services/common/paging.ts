@@ -1,4 +1,5 @@
-import { BadUserInputError } from '../../errors';
+import { BadUserInputError, assertThat } from '../../errors';
+import { decodeCursor, type CursorKey } from '../../security/cursor';
 
 /** How many rows a caller may ask for at once, per kind of list, and the default. */
 export interface PageLimit {
@@ -71,6 +72,19 @@ export function pageWindow(args: PageArgs, limit: PageLimit): PageWindow {
     return { size: pageSize(args.last, limit, 'last'), backward: true, cursor: args.before ?? null, cursorField: 'before' };
   }
   return { size: pageSize(args.first, limit, 'first'), backward: false, cursor: args.after ?? null, cursorField: 'after' };
+}
+
+/**
+ * The id a list keyed by one integer column resumes from: null without a cursor, else the id the
+ * signed cursor carries (BAD_USER_INPUT naming after/before when it is not this list's).
+ */
+export function decodeIdCursor(key: CursorKey, binding: string, w: PageWindow): number | null {
+  if (w.cursor === null) {
+    return null;
+  }
+  const p = decodeCursor(key, binding, w.cursor) as { id?: unknown } | null;
+  assertThat(p && Number.isSafeInteger(p.id), () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField));
+  return p.id as number;
 }
 
 /** A flag or count computed only when a client selects it (GraphQL's default resolver calls a function property). */

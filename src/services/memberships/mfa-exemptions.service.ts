@@ -1,14 +1,13 @@
 import { In } from 'typeorm';
 import type { RequestContext, SessionContext } from '../../context';
 import { Membership, User } from '../../entities';
-import { BadUserInputError, assertThat } from '../../errors';
 import { rawQuery, toDate } from '../../db/raw';
 import { instantFromDb } from '../../db/instant';
 import { dialectOf, tableWithIndex } from '../../db/dialect';
-import { decodeCursor, encodeCursor, type CursorKey } from '../../security/cursor';
+import { encodeCursor, type CursorKey } from '../../security/cursor';
 import type { AuditService } from '../audit/audit.service';
 import { Op, authorize } from '../access/policy';
-import { PAGE_LIMITS, connectionOf, pageWindow, type Connection, type PageArgs } from '../common/paging';
+import { PAGE_LIMITS, connectionOf, decodeIdCursor, pageWindow, type Connection, type PageArgs } from '../common/paging';
 import { sessionOrgId } from '../common/tenancy';
 import { isOptOutEffective } from '../mfa/mfa-policy';
 import { memberView, type MemberView } from '../members/member-view';
@@ -47,15 +46,7 @@ export class MfaExemptionService {
     const w = pageWindow(args, PAGE_LIMITS.exemptions);
     const orgId = sessionOrgId(s);
     const binding = JSON.stringify(['mfa-exemptions', orgId]);
-    let cursorId: number | null = null;
-    if (w.cursor !== null) {
-      const p = decodeCursor(this.cursorKey, binding, w.cursor) as { id?: unknown } | null;
-      assertThat(
-        p && Number.isSafeInteger(p.id),
-        () => new BadUserInputError(`${w.cursorField} is not a cursor of this list.`, w.cursorField),
-      );
-      cursorId = p.id as number;
-    }
+    const cursorId = decodeIdCursor(this.cursorKey, binding, w);
     const from = tableWithIndex(dialectOf(s), 'memberships', 'm', 'UQ_memberships_org_user');
     const walk = (fromId: number | null, backward: boolean, limit: number): Promise<Array<Record<string, unknown>>> =>
       rawQuery(
